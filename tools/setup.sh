@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up (or bring up to date) the project's virtual environment: the pinned torch pair first, then the package
+# in editable mode with its dev extra. Safe to re-run; does nothing when pyproject.toml has not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${1:-.venv}
+PY=${PYTHON:-python3}
+STAMP="$VENV/.aquapose-installed"
+want="$(sha256sum pyproject.toml tools/setup.sh | sha256sum | cut -c1-16)"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then exit 0; fi
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "aquapose needs Python >= 3.10; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+  echo "creating $VENV with $("$PY" --version)"
+  "$PY" -m venv "$VENV"
+fi
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+"${PIP[@]}" install --upgrade pip
+# The torch pair first: a bare `torch` would pull a multi-GB build; the project itself only declares ranges.
+"${PIP[@]}" install "torch==2.14.1" "torchvision==0.29.1"
+"${PIP[@]}" install -e ".[dev]"
+"$VENV/bin/python" -c "import aquapose, torch, cv2, pycocotools; print('aquapose', aquapose.__version__, '| torch', torch.__version__, '| cv2', cv2.__version__)"
+echo "$want" > "$STAMP"

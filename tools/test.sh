@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Run the notebook tests through nbdev-test (FLAGS="slow" also runs flagged cells), then check that the exported
+# package and README match the notebooks. Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+FLAGS=${FLAGS:-}
+LOG=$(mktemp)
+passed=0; failed=0
+"$VENV/bin/nbdev-test" --n-workers "${TEST_WORKERS:-2}" --do-print --timing --flags "$FLAGS" 2>&1 | tee "$LOG"
+rc=${PIPESTATUS[0]}
+total=$(grep -c '^Starting ' "$LOG" || true)
+nfail=$(awk '/nbdev Tests Failed On The Following Notebooks/{f=1;next} f && /\.ipynb/{n++} END{print n+0}' "$LOG")
+if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then nfail=1; fi   # nbdev-test died before naming a notebook
+passed=$((passed + total - nfail)); failed=$((failed + nfail))
+# The committed tree must be what the notebooks export, cleaned, with the README rendered from nbs/index.ipynb.
+before=$(git status --porcelain -- aquapose nbs README.md | sha256sum)
+"$VENV/bin/nbdev-export" && "$VENV/bin/nbdev-clean" && "$VENV/bin/python" tools/readme.py
+after=$(git status --porcelain -- aquapose nbs README.md | sha256sum)
+if [ "$before" = "$after" ]; then echo "export check: aquapose/, nbs/ and README.md match the notebooks"; passed=$((passed + 1))
+else echo "export check FAILED: nbdev-export/nbdev-clean/tools/readme.py changed:"; git status --porcelain -- aquapose nbs README.md; failed=$((failed + 1)); fi
+# The docs build's notebook processing (quarto itself is not needed for this part).
+if "$VENV/bin/nbdev-proc-nbs" > "$LOG" 2>&1 && ! grep -q "Found cells containing imports" "$LOG"; then echo "docs check: nbdev-proc-nbs processed every notebook"; passed=$((passed + 1))
+else echo "docs check FAILED:"; tail -20 "$LOG"; failed=$((failed + 1)); fi
+rm -f "$LOG"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
