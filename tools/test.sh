@@ -19,8 +19,8 @@ before=$(git status --porcelain -- aquapose nbs README.md | sha256sum)
 after=$(git status --porcelain -- aquapose nbs README.md | sha256sum)
 if [ "$before" = "$after" ]; then echo "export check: aquapose/, nbs/ and README.md match the notebooks"; passed=$((passed + 1))
 else echo "export check FAILED: nbdev-export/nbdev-clean/tools/readme.py changed:"; git status --porcelain -- aquapose nbs README.md; failed=$((failed + 1)); fi
-# The docs build's notebook processing (quarto itself is not needed for this part).
-if "$VENV/bin/nbdev-proc-nbs" > "$LOG" 2>&1 && ! grep -q "Found cells containing imports" "$LOG"; then echo "docs check: nbdev-proc-nbs processed every notebook"; passed=$((passed + 1))
+# The docs build's notebook processing (everything nbdev-docs does before quarto renders).
+if "$VENV/bin/python" tools/docs_check.py > "$LOG" 2>&1; then tail -1 "$LOG"; passed=$((passed + 1))
 else echo "docs check FAILED:"; tail -20 "$LOG"; failed=$((failed + 1)); fi
 rm -f "$LOG"
 echo "$passed passed, $failed failed"
