@@ -17,6 +17,10 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 "${PIP[@]}" install --upgrade pip
 # The torch pair first: a bare `torch` would pull a multi-GB build; the project itself only declares ranges.
 "${PIP[@]}" install "torch==2.14.1" "torchvision==0.29.1"
+# SAM2 ships as an sdist whose isolated build would fetch another torch: build it against the torch above, without
+# its optional CUDA extension (sam2 runs without it).
+"${PIP[@]}" install "setuptools>=61"
+SAM2_BUILD_CUDA=0 "${PIP[@]}" install --no-build-isolation "sam2==1.1.0"
 "${PIP[@]}" install -e ".[dev]"
 "$VENV/bin/python" -c "import aquapose, torch, cv2, pycocotools; print('aquapose', aquapose.__version__, '| torch', torch.__version__, '| cv2', cv2.__version__)"
 echo "$want" > "$STAMP"
