@@ -48,11 +48,12 @@ def main():
             pred.predict(box=d.xyxy.astype(np.float32), multimask_output=False)
         t1 = time.perf_counter(); lab.label_frames([f], [d]); t2 = time.perf_counter()
         tb.append(t1 - t0); tl.append(t2 - t1)
+    frame_source = cfg.source
     lab.config.image_mode = "crop"
     for f, d in zip(frames[:2], dets[:2]):
         t0 = time.perf_counter(); lab.label_frames([f], [d]); tc.append((time.perf_counter() - t0, len(d)))
     mb, ml = statistics.median(tb), statistics.median(tl)
-    print(f"SAM2 {cfg.source} on CPU, {len(frames)} frames, {np.mean([len(d) for d in dets]):.1f} boxes/frame (median s/frame):")
+    print(f"SAM2 {frame_source} on CPU, {len(frames)} frames, {np.mean([len(d) for d in dets]):.1f} boxes/frame (median s/frame):")
     print(f"  bare set_image + predict {mb:.2f} | our labeller, frame mode {ml:.2f} | ratio {ml / mb:.3f} (target <= 1.10)")
     print(f"  crop mode: {np.mean([t for t, _ in tc]):.2f} s/frame for {np.mean([n for _, n in tc]):.1f} boxes "
           f"({np.mean([t / n for t, n in tc]):.2f} s/box; {np.mean([t for t, _ in tc]) / ml:.1f}x frame mode)")
