@@ -14,3 +14,5 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_core.py
+	$(VENV)/bin/python benchmarks/bench_detect.py
+	$(VENV)/bin/python benchmarks/bench_pseudo_label.py
