@@ -43,15 +43,16 @@ def main():
     full, half = MOG2Detector(cfg), MOG2Detector(DetectorConfig(fish_length_px=L, scale=0.5))
     spread = [rig.render("cam00", int(t)).image for t in np.linspace(0, 8999, 20)]
     full.warm_up("cam00", spread); half.warm_up("cam00", spread)
-    bare = cv2.createBackgroundSubtractorMOG2(cfg.history, cfg.var_threshold, True)
-    bare.apply(np.median(np.stack(spread), 0).astype(np.uint8), learningRate=1.0)
+    # the bare baseline: a cv2 MOG2 model in the same state as ours (a twin detector's warmed-up model), fed the raw frames
+    twin = MOG2Detector(cfg); twin.warm_up("cam00", spread)
+    bare = twin._cams["cam00"].model
     tb, tf, th = [], [], []
     for i, f in enumerate(frames):
         t0 = time.perf_counter(); bare.apply(f, learningRate=1 / cfg.history); t1 = time.perf_counter()
         full.detect(f, "cam00", i); t2 = time.perf_counter(); half.detect(f, "cam00", i); t3 = time.perf_counter()
         tb.append(t1 - t0); tf.append(t2 - t1); th.append(t3 - t2)
     mb, mf, mh = (statistics.median(x) * 1e3 for x in (tb, tf, th))
-    print(f"speed over {len(frames)} frames (median ms/frame): bare cv2 MOG2 apply {mb:.2f} | detector full scale {mf:.2f} | detector scale 0.5 {mh:.2f}")
+    print(f"speed over {len(frames)} frames (median ms/frame, interleaved): bare cv2 MOG2 apply (same model state) {mb:.2f} | detector full scale {mf:.2f} | detector scale 0.5 {mh:.2f}")
     print(f"  detector / bare apply at full scale: {mf / mb:.3f}  (target <= 1.15)")
     print(f"  full scale / scale 0.5: {mf / mh:.2f}x faster at 0.5  (target >= 3)")
 
