@@ -362,7 +362,7 @@ class LabelStudioServer:
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
 
-# %% ../nbs/04_label_studio.ipynb #0f81ffee
+# %% ../nbs/04_label_studio.ipynb #6c9a2232
 class LabelStudioClient:
     "A small client for Label Studio's REST API, authenticated with a (legacy) API token."
     def __init__(self, url:str, token:str, timeout:float=120.0):
@@ -412,6 +412,10 @@ class LabelStudioClient:
     def export(self, project:int) -> list:
         "All tasks of the project with their annotations and predictions (Label Studio's JSON export)."
         return self.get(f"/api/projects/{project}/export?exportType=JSON&download_all_tasks=true")
+
+    def predictions(self, task:int) -> list:
+        "A task's predictions, in full (the export lists only their ids)."
+        return self.get(f"/api/predictions?task={int(task)}")
 
     def submit(self, task:int, result:list, parent_prediction:int=None) -> int:
         "Submit an annotation for a task, as the annotator's Submit button does; returns its id."
