@@ -18,7 +18,7 @@ from .core import atomic_write, encode_mask, decode_mask, rle_area, rle_to_box, 
 __all__ = ['SEXES', 'labeling_config', 'mask_to_rle_ls', 'rle_ls_to_alpha', 'rle_ls_to_mask', 'LabelStudioConfig',
            'select_frames', 'frame_file_name', 'prediction_results', 'TaskExport', 'write_tasks', 'Region',
            'task_file_name', 'read_annotation', 'find_strays', 'CocoImport', 'export_to_coco', 'split_coco',
-           'LabelStudioError', 'find_server_venv', 'LabelStudioServer', 'LabelStudioClient']
+           'LabelStudioError', 'find_server_venv', 'LabelStudioServer', 'LabelStudioClient', 'push_tasks', 'pull_coco']
 
 # %% ../nbs/04_label_studio.ipynb #361cdc58
 SEXES = ("female", "male", "unknown")
@@ -422,3 +422,19 @@ class LabelStudioClient:
         body = {"result": result, "was_cancelled": False, "ground_truth": False, "lead_time": 1.0}
         if parent_prediction is not None: body["parent_prediction"] = parent_prediction
         return int(self.post(f"/api/tasks/{task}/annotations", body)["id"])
+
+# %% ../nbs/04_label_studio.ipynb #b490b193
+def push_tasks(client:LabelStudioClient, tasks_path, title:str, cfg:LabelStudioConfig=None) -> int:
+    "Create a project for the tasks `write_tasks` wrote, let it serve their frames, import them; return the project id."
+    tasks_path = Path(tasks_path)
+    tasks = json.loads(tasks_path.read_text())
+    pid = client.create_project(title, cfg)
+    client.add_local_storage(pid, tasks_path.parent / "frames")
+    client.import_tasks(pid, tasks, cfg)
+    return pid
+
+def pull_coco(client:LabelStudioClient, project:int, tasks_dir, out_path, cfg:LabelStudioConfig=None) -> CocoImport:
+    "Export the project's reviews into a COCO file at `out_path`, and its train/val split next to it."
+    ci = export_to_coco(client.export(project), tasks_dir, out_path, cfg)
+    split_coco(ci.path, cfg)
+    return ci
