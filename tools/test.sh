@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Run the notebook tests through nbdev-test (FLAGS="slow" also runs flagged cells), then check that the exported
 # package and README match the notebooks. Ends with one line: "N passed, N failed".
+# FLAGS containing "labelstudio" first sets up the Label Studio server's own venv (.venv-ls, tools/labelstudio_setup.sh)
+# that those cells start a real server from.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 FLAGS=${FLAGS:-}
 LOG=$(mktemp)
 passed=0; failed=0
+if [[ " $FLAGS " == *" labelstudio "* ]]; then
+  export AQUAPOSE_LS_VENV="$PWD/${LS_VENV:-.venv-ls}"
+  if bash tools/labelstudio_setup.sh "$AQUAPOSE_LS_VENV" 2>&1 | grep -v "^WARNING: Location"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    echo "Label Studio server venv ready: $AQUAPOSE_LS_VENV"
+  else echo "Label Studio server set-up FAILED (tools/labelstudio_setup.sh); its notebook cells will fail too"; failed=$((failed + 1)); fi
+fi
 "$VENV/bin/nbdev-test" --n-workers "${TEST_WORKERS:-2}" --do-print --timing --flags "$FLAGS" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 total=$(grep -c '^Starting ' "$LOG" || true)
