@@ -72,16 +72,19 @@ def crop_origin(box, crop_size:int, frame_hw) -> tuple:
     y0 = int(np.clip(round(cy - crop_size / 2), 0, max(H - crop_size, 0)))
     return x0, y0
 
-# %% ../nbs/07_segment.ipynb #39c00796
+# %% ../nbs/07_segment.ipynb #e85aa8fc
 def merge_duplicates(dets:list, edge:list, overlap:float) -> list:
     "Indexes of `dets` to keep: whole masks before edge-cut ones, then by score; drop masks overlapping a kept one."
     order = sorted(range(len(dets)), key=lambda i: (edge[i], -dets[i].score))
+    boxes = np.array([d.box for d in dets]).reshape(-1, 4)
     kept = []
     for i in order:
         a = dets[i].mask_rle
         ai = rle_area(a)
         dup = False
         for j in kept:
+            bi, bj = boxes[i], boxes[j]
+            if bi[0] >= bj[2] or bj[0] >= bi[2] or bi[1] >= bj[3] or bj[1] >= bi[3]: continue   # boxes apart: masks too
             b = dets[j].mask_rle
             inter = float(mask_utils.area(mask_utils.merge([_c(a), _c(b)], intersect=True)))
             if ai == 0 or inter / max(min(ai, rle_area(b)), 1) >= overlap: dup = True; break

@@ -244,7 +244,7 @@ def _write_log(out:Path, history:list):
     s = io.StringIO(); w = csv.DictWriter(s, fieldnames=list(history[-1])); w.writeheader(); w.writerows(history)
     atomic_write(out / "log.csv", s.getvalue())
 
-# %% ../nbs/06_train.ipynb #f0ecb55e
+# %% ../nbs/06_train.ipynb #9137226a
 def train(cfg:TrainConfig) -> TrainResult:
     "Train Mask R-CNN on crops of `cfg.train_coco`, validating on `cfg.val_coco` every epoch; resumable."
     t_start = time.time()
@@ -293,7 +293,7 @@ def train(cfg:TrainConfig) -> TrainResult:
                 losses = model(images, tg)
             loss = sum(losses.values())
             if not torch.isfinite(loss):
-                parts = {k: round(float(v), 4) for k, v in losses.items()}
+                parts = {k: round(v.item(), 4) for k, v in losses.items()}
                 raise FloatingPointError(
                     f"non-finite training loss {parts} at epoch {epoch + 1}, step {state['it'] + 1} (batch {b + 1} of the epoch, "
                     f"images {[t['image_id'] for t in targets]}, crops at {[t['crop_xy'] for t in targets]}). Nothing of this epoch was "
@@ -303,13 +303,14 @@ def train(cfg:TrainConfig) -> TrainResult:
             if cfg.grad_clip: scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
             scaler.step(opt); scaler.update()
             state["it"] += 1; n += 1
-            for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v)
-            sums["loss"] = sums.get("loss", 0.0) + float(loss)
+            for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.item()
+            sums["loss"] = sums.get("loss", 0.0) + loss.item()
             bar.set_postfix(loss=f"{sums['loss'] / n:.3f}", lr=f"{lr:.1e}")
+        train_s = time.time() - t_ep
         sc = evaluate_crops(model, val_ds, device, batch_size=2 * cfg.batch_size, score_thr=cfg.val_score, amp=cfg.amp)
         row = {"epoch": epoch + 1, "iters": state["it"], "lr": lr, **{k: v / max(n, 1) for k, v in sums.items()},
                "val_mask_iou": sc.mask_iou, "val_female_iou": sc.female_iou, "val_male_iou": sc.male_iou,
-               "val_recall": sc.recall, "val_false_pos": sc.n_false_pos, "epoch_s": time.time() - t_ep}
+               "val_recall": sc.recall, "val_false_pos": sc.n_false_pos, "train_s": train_s, "epoch_s": time.time() - t_ep}
         state["history"].append(row); state["epoch"] = epoch + 1
         meta = dict(config=asdict(cfg), class_map=CLASS_MAP, build=model.aquapose_build, epoch=epoch + 1)
         if sc.mask_iou > state["best_iou"] + cfg.min_delta:
