@@ -216,24 +216,21 @@ def to_coco_results(segs, image_ids:dict=None) -> list:
                         "segmentation": d.mask_rle, "bbox": [x0, y0, x1 - x0, y1 - y0], "score": d.score})
     return res
 
-# %% ../nbs/07_segment.ipynb #1061b2c7
+# %% ../nbs/07_segment.ipynb #e69ffb2f
 @patch
 def segment_stream(self:MaskRCNNSegmentor, source, camera_id:str, out_dir, chunk:int=8, warmup_frames:int=20,
                    stop:int=None, progress:bool=True) -> Path:
     "Segment a video or image folder of one camera into `<out_dir>/<camera_id>.jsonl` (resumable) and a COCO results JSON."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     store = out / f"{camera_id}.jsonl"
-    done = read_store(store)
-    if done:                                               # drop a torn last line before appending
-        atomic_write(store, "".join(s.to_json() + "\n" for s in done))
-    start = done[-1].frame_index + 1 if done else 0
+    start = _last_index(store) + 1                         # also cuts a torn last line off before appending
     atomic_write(out / f"{camera_id}_config.json", json.dumps({"segmentor": asdict(self.config), "detector": asdict(self.detector.config),
                                                                "checkpoint": self.checkpoint_info, "source": str(source)}, indent=1, default=str))
     n_total = _count(source)
     stop = n_total if stop is None else min(stop, n_total)
     if start < stop:
         idx = np.linspace(0, stop - 1, min(warmup_frames, stop)).round().astype(int)
-        warm = [f for i, f in iter_frames(source, 0, stop) if i in set(idx.tolist())]
+        warm = _frames_at(source, sorted(set(idx.tolist())))
         self.detector.reset(camera_id)
         if len(warm) >= 3: self.detector.warm_up(camera_id, warm)
     bar = tqdm(total=stop - start, desc=camera_id, disable=not progress)
@@ -248,9 +245,51 @@ def segment_stream(self:MaskRCNNSegmentor, source, camera_id:str, out_dir, chunk
             if len(buf) == chunk: flush(); buf = []
         if buf: flush()
     bar.close()
-    results = to_coco_results(read_store(store))
-    atomic_write(out / f"{camera_id}_results.json", json.dumps(results))
+    _write_results(store, out / f"{camera_id}_results.json")
     return store
+
+def _last_index(store:Path) -> int:
+    "Frame index of the last complete record of a JSONL store (-1 if none), reading only its tail; cuts off a torn last line."
+    if not store.exists(): return -1
+    with open(store, "rb+") as f:
+        size = f.seek(0, 2); n = 1 << 16
+        while True:
+            f.seek(max(0, size - n)); tail = f.read()
+            if tail.count(b"\n") >= 2 or n >= size: break
+            n *= 4
+        end = tail.rfind(b"\n") + 1                     # bytes after the last newline are a torn write
+        if end < len(tail): f.truncate(size - len(tail) + end)
+        lines = tail[:end].splitlines()
+    if not lines: return -1
+    try: return FrameSegmentation.from_json(lines[-1].decode()).frame_index
+    except (json.JSONDecodeError, KeyError, UnicodeDecodeError):
+        raise ValueError(f"{store}: its last complete line is not a FrameSegmentation record; the store is damaged.") from None
+
+def _write_results(store:Path, path:Path):
+    "COCO results of a JSONL store, streamed record by record into `path` (atomically): memory stays flat."
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(store) as src, open(tmp, "w") as dst:
+            dst.write("["); sep = ""
+            for line in src:
+                for r in to_coco_results([FrameSegmentation.from_json(line)]): dst.write(sep + json.dumps(r)); sep = ","
+            dst.write("]"); dst.flush(); os.fsync(dst.fileno())
+        os.replace(tmp, path)
+    finally: Path(tmp).unlink(missing_ok=True)
+
+def _frames_at(source, indexes:list) -> list:
+    "The frames at `indexes` of a video (by seeking) or image folder, without decoding the frames between them."
+    p = Path(source)
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"))
+        return [cv2.imread(str(files[i]), cv2.IMREAD_COLOR) for i in indexes]
+    cap, out = cv2.VideoCapture(str(p)), []
+    try:
+        for i in indexes:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, int(i)); ok, f = cap.read()
+            if ok: out.append(f)
+    finally: cap.release()
+    return out
 
 def _count(source) -> int:
     "Number of frames of a video or image folder."

@@ -36,13 +36,18 @@ def main():
     ap.add_argument("--frames", type=int, default=8)
     ap.add_argument("--stream-frames", type=int, default=2000)
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: 2, 3")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: 1 (also skips 2), 2, 3")
     a = ap.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, cpu")
     rig = SyntheticRig(RigConfig(n_cameras=13, seed=0))
     cam, t0 = "cam05", 2000
     frames = [rig.render(cam, t) for t in range(t0, t0 + a.frames)]
     print(f"{a.frames} frames of {cam} at 1600x1200, {np.mean([len(f.truths) for f in frames]):.1f} fish per frame")
+    skip = a.skip.split(",")
+    if "1" not in skip: part12(a, rig, cam, t0, frames)
+    if "3" not in skip: part3(a, rig, cam, t0)
+
+def part12(a, rig, cam, t0, frames):
     torch.manual_seed(0)
     model = build_model(None, crop_size=256).eval()
     stack = np.stack([f.image for f in frames])
@@ -65,13 +70,13 @@ def main():
     print(f"1. {len(crops)} crops: bare forward {', '.join(f'{x:.2f}' for x in bares)} s; segment_batch {', '.join(f'{x:.2f}' for x in oursl)} s "
           f"(detector, crops, paste-back, merging included; {sum(map(len, out))} detections kept)")
     print(f"   ratio of medians segment_batch / bare forward: {ours / b:.3f}  (target <= 1.20)")
-    skip = a.skip.split(",")
-    if "2" not in skip:                                      # 2. frames/s, fp32 and bf16
+    if "2" not in a.skip.split(","):                         # 2. frames/s, fp32 and bf16
         seg16 = make_seg(model, rig, cam, amp="bf16")
         t = time.perf_counter(); seg16.segment_batch(stack, cam, t0); t16 = time.perf_counter() - t
         print(f"2. frames/s at 1600x1200, ~9 fish, cpu: fp32 {a.frames / ours:.3f} | bf16 autocast {a.frames / t16:.3f}")
-    if "3" in skip: return
-    # 3. RSS over a long stream (tiny architecture), reading a video file.
+
+def part3(a, rig, cam, t0):
+    "3. RSS over a long stream (tiny architecture), reading a video file; RSS after 200, half and all frames."
     tmp = Path(tempfile.mkdtemp())
     base = [rig.render(cam, t).image for t in range(t0, t0 + 100)]
     vw = cv2.VideoWriter(str(tmp / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 30, (1600, 1200))
@@ -81,11 +86,15 @@ def main():
     s3 = MaskRCNNSegmentor(tiny, MOG2Detector(DetectorConfig(fish_length_px=140)), SegmentorConfig(), "cpu")
     s3.segment_stream(tmp / "clip.avi", cam, tmp / "out", stop=200, progress=False)     # warm: allocator pools, caches
     gc.collect(); r0 = rss_mb(); t = time.perf_counter()
-    s3.segment_stream(tmp / "clip.avi", cam, tmp / "out", progress=False)
+    half = (200 + a.stream_frames) // 2
+    s3.segment_stream(tmp / "clip.avi", cam, tmp / "out", stop=half, progress=False)     # resumes after frame 199
+    gc.collect(); rh = rss_mb()
+    s3.segment_stream(tmp / "clip.avi", cam, tmp / "out", progress=False)                # resumes after the half
     gc.collect(); r1 = rss_mb()
     n = a.stream_frames - 200
     print(f"3. segment_stream over frames 200..{a.stream_frames} of a 1600x1200 video ({n / (time.perf_counter() - t):.1f} frames/s, tiny model): "
-          f"RSS {r0:.0f} MB -> {r1:.0f} MB, growth {r1 - r0:+.1f} MB (target <= 50 MB)")
+          f"RSS {r0:.0f} MB -> {rh:.0f} MB (frame {half}) -> {r1:.0f} MB, growth {r1 - r0:+.1f} MB (target <= 50 MB); "
+          f"store {(tmp / 'out' / (cam + '.jsonl')).stat().st_size / 1e6:.1f} MB")
 
 if __name__ == "__main__":
     main()
