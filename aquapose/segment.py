@@ -19,8 +19,8 @@ from .train import load_checkpoint, CLASS_MAP
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SegmentorConfig', 'crop_origin', 'merge_duplicates', 'MaskRCNNSegmentor', 'iter_frames', 'read_store',
-           'to_coco_results']
+__all__ = ['IMAGE_SUFFIXES', 'SegmentorConfig', 'crop_origin', 'merge_duplicates', 'MaskRCNNSegmentor', 'iter_frames',
+           'read_store', 'to_coco_results']
 
 # %% ../nbs/07_segment.ipynb #11590979
 @dataclass
@@ -181,12 +181,14 @@ def segment_batch(self:MaskRCNNSegmentor, frames, camera_id:str, first_index:int
     motion = self.detector.detect_batch(frames, camera_id, first_index)
     return self._segment(frames, motion)
 
-# %% ../nbs/07_segment.ipynb #4003c74f
+# %% ../nbs/07_segment.ipynb #aaaa11b3
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")   # what counts as a frame in an image folder
+
 def iter_frames(source, start:int=0, stop:int=None):
     "Yield (frame_index, BGR frame) from a video file or a folder of images (sorted by file name)."
     p = Path(source)
     if p.is_dir():
-        files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"))
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
         if not files: raise ValueError(f"{p} holds no image files (png, jpg, bmp, tif).")
         for i, f in enumerate(files[start:stop], start):
             img = cv2.imread(str(f), cv2.IMREAD_COLOR)
@@ -216,7 +218,7 @@ def to_coco_results(segs, image_ids:dict=None) -> list:
                         "segmentation": d.mask_rle, "bbox": [x0, y0, x1 - x0, y1 - y0], "score": d.score})
     return res
 
-# %% ../nbs/07_segment.ipynb #e69ffb2f
+# %% ../nbs/07_segment.ipynb #4186faf3
 @patch
 def segment_stream(self:MaskRCNNSegmentor, source, camera_id:str, out_dir, chunk:int=8, warmup_frames:int=20,
                    stop:int=None, progress:bool=True) -> Path:
@@ -281,7 +283,7 @@ def _frames_at(source, indexes:list) -> list:
     "The frames at `indexes` of a video (by seeking) or image folder, without decoding the frames between them."
     p = Path(source)
     if p.is_dir():
-        files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"))
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
         return [cv2.imread(str(files[i]), cv2.IMREAD_COLOR) for i in indexes]
     cap, out = cv2.VideoCapture(str(p)), []
     try:
@@ -294,7 +296,7 @@ def _frames_at(source, indexes:list) -> list:
 def _count(source) -> int:
     "Number of frames of a video or image folder."
     p = Path(source)
-    if p.is_dir(): return sum(1 for f in p.iterdir() if f.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"))
+    if p.is_dir(): return sum(1 for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
     if not p.exists(): raise FileNotFoundError(f"no video or image folder at {p}.")
     cap = cv2.VideoCapture(str(p)); n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)); cap.release()
     if n <= 0: raise ValueError(f"OpenCV cannot read {p}; is it a video file (mp4, avi) and not corrupt?")
