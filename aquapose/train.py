@@ -244,7 +244,7 @@ def _write_log(out:Path, history:list):
     s = io.StringIO(); w = csv.DictWriter(s, fieldnames=list(history[-1])); w.writeheader(); w.writerows(history)
     atomic_write(out / "log.csv", s.getvalue())
 
-# %% ../nbs/06_train.ipynb #a8d9282b
+# %% ../nbs/06_train.ipynb #e6a87b27
 def train(cfg:TrainConfig) -> TrainResult:
     "Train Mask R-CNN on crops of `cfg.train_coco`, validating on `cfg.val_coco` every epoch; resumable."
     t_start = time.time()
@@ -323,8 +323,6 @@ def train(cfg:TrainConfig) -> TrainResult:
         _write_log(out, state["history"])
         if cfg.progress: print(f"epoch {epoch + 1}: loss {row['loss']:.3f}  val mask IoU {sc.mask_iou:.3f} (female {sc.female_iou:.3f})")
         if cfg.time_limit_min is not None and time.time() - t_start > 60 * cfg.time_limit_min: stopped = "time_limit"; break
-    else:
-        if cfg.patience and state["bad_epochs"] >= cfg.patience and state["epoch"] < cfg.epochs: stopped = "early"
     return TrainResult(best_path, last_path, state["best_iou"], state["best_epoch"], state["history"], stopped, time.time() - t_start)
 
 # %% ../nbs/06_train.ipynb #f461210f
