@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aquapose.synthetic import SyntheticRig, RigConfig
 from aquapose.detect import MOG2Detector, DetectorConfig
 from aquapose.train import build_model
-from aquapose.segment import MaskRCNNSegmentor, SegmentorConfig, crop_origin, _crop
+from aquapose.dataset import crop_origin, crop_frame
+from aquapose.segment import MaskRCNNSegmentor, SegmentorConfig
 
 def rss_mb() -> float:
     "Resident set size of this process, MB."
@@ -54,7 +55,7 @@ def part12(a, rig, cam, t0, frames):
     # 1. segment_batch vs bare forward on the same crops, same batches (bare, ours, bare).
     seg = make_seg(model, rig, cam)
     motion = make_seg(model, rig, cam).detector.detect_batch(stack, cam, t0)
-    crops = [_crop(f, *crop_origin(b, 256, f.shape[:2]), 256) for f, m in zip(stack, motion) for b in m.xyxy]
+    crops = [crop_frame(f, *crop_origin(((b[0] + b[2]) / 2, (b[1] + b[3]) / 2), 256, f.shape[:2]), 256) for f, m in zip(stack, motion) for b in m.xyxy]
     def bare():
         t = time.perf_counter()
         with torch.inference_mode():
