@@ -103,7 +103,7 @@ class _Camera:
     warmed: bool = False
     bufs: dict = field(default_factory=dict)   # per-camera work buffers ('img': prepared frame, 'fg': MOG2 output), reused frame to frame
 
-# %% ../nbs/02_detect.ipynb #f41e5c2b
+# %% ../nbs/02_detect.ipynb #be047e60
 class MOG2Detector:
     "Per-camera OpenCV MOG2 background models that turn frames into padded fish boxes and rough masks."
     def __init__(self, config:DetectorConfig=None, **kwargs):
@@ -149,16 +149,15 @@ class MOG2Detector:
             img = cv2.resize(frame, size, dst=buf, interpolation=cv2.INTER_AREA)   # exact factor 2: INTER_AREA's fast 2x2 mean
             if update: cam.bufs["img"] = img
         if c.flicker_compensation:
-            step = max(1, min(img.shape[:2]) // 64)
-            m = float(img[::step, ::step].mean())
+            ch = cv2.mean(img[::max(1, img.shape[0] // 64)])          # every k-th row: ~64 rows are plenty for a global mean
+            m = sum(ch[:1 if img.ndim == 2 else 3]) / (1 if img.ndim == 2 else 3)
             if cam.ref_mean <= 0: cam.ref_mean = m
             g = cam.ref_mean / max(m, 1.0)
-            if abs(g - 1) > 0.004:
-                lut = np.clip(np.arange(256) * g + 0.5, 0, 255).astype(np.uint8)
+            if abs(g - 1) > 0.004:      # a gain: round(pixel * g), saturated (one SIMD pass, cheaper than a lookup table)
                 if img is frame:          # full scale: into the camera's buffer, never into the caller's frame
-                    img = cv2.LUT(frame, lut, dst=buf if buf is not None and buf.shape == frame.shape else None)
+                    img = cv2.convertScaleAbs(frame, dst=buf if buf is not None and buf.shape == frame.shape else None, alpha=g)
                     if update: cam.bufs["img"] = img
-                else: img = cv2.LUT(img, lut, dst=img)   # processing scale: in place, on 1/4 of the pixels at scale 0.5
+                else: img = cv2.convertScaleAbs(img, dst=img, alpha=g)   # processing scale: in place, on 1/4 of the pixels at scale 0.5
             if update: cam.ref_mean = 0.995 * cam.ref_mean + 0.005 * m * g   # follows slow drifts of the light
         return img
 
@@ -167,7 +166,19 @@ class MOG2Detector:
         if c.learning_rate >= 0: return c.learning_rate
         return 1.0 / c.history if cam.n_seen >= c.history or cam.warmed else -1.0
 
-# %% ../nbs/02_detect.ipynb #9b112c0a
+# %% ../nbs/02_detect.ipynb #a95199b8
+def _cell_means(img:np.ndarray, ds:int) -> np.ndarray:
+    """Mean of each whole `ds` x `ds` cell of a uint8 image (partial cells at the right and bottom edges are dropped).
+    INTER_AREA with an exact integer factor; an even factor goes by halvings, which take OpenCV's vectorised 2x2 path
+    (a direct 4x takes its generic path and is ~8x slower), at the price of a rounding of at most 1 level per halving."""
+    h, w = max(1, img.shape[0] // ds), max(1, img.shape[1] // ds)
+    img = img[:h * ds, :w * ds]
+    while ds % 2 == 0 and img.shape[0] % 2 == 0 and img.shape[1] % 2 == 0:
+        img = cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        ds //= 2
+    return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA) if img.shape[:2] != (h, w) else img
+
+# %% ../nbs/02_detect.ipynb #9a53f1de
 def foreground_to_detections(fg:np.ndarray, cfg:DetectorConfig, frame_hw) -> MotionDetections:
     "Turn a foreground mask at processing scale (uint8, nonzero = fish) into padded full-frame boxes and rough masks."
     H, W = frame_hw
@@ -175,9 +186,7 @@ def foreground_to_detections(fg:np.ndarray, cfg:DetectorConfig, frame_hw) -> Mot
     s = cfg.scale
     L = cfg.fish_length_px * s                                   # fish length at processing scale
     ds = max(1, int(round(L / 20)))                              # low-resolution cell, about 1/20 of a fish
-    lh, lw = max(1, ph // ds), max(1, pw // ds)
-    # an exact integer factor keeps INTER_AREA on its fast path (a fractional one is ~20x slower)
-    low = cv2.resize(fg[:lh * ds, :lw * ds], (lw, lh), interpolation=cv2.INTER_AREA) if ds > 1 else fg
+    low = _cell_means(fg, ds)                                    # share of foreground in each cell, 0-255
     fy = fx = float(ds)                                          # low-res cell size in processing pixels
     binary = cv2.threshold(low, cfg.coverage * 255, 1, cv2.THRESH_BINARY)[1]   # 1 where a cell is more than `coverage` foreground
     if not cv2.countNonZero(binary): return MotionDetections.empty((H, W))     # a frame without foreground stops here
@@ -211,46 +220,45 @@ def foreground_to_detections(fg:np.ndarray, cfg:DetectorConfig, frame_hw) -> Mot
     min_px = cfg.min_area * cfg.fish_length_px ** 2
     keep = np.flatnonzero(alive & (A >= 0.5 * min_px * s * s))   # far too small even if every cell were full: dropped
     cells = np.rint(B[keep] / ds).astype(int).tolist()           # blob boxes in low-res cells
-    pieces = []                                              # (low-res box, 0/255 uint8 low-res mask of the blob inside it)
+    split_long, core_thr = cfg.split_above * L, min(0.9, 2 * cfg.coverage + 0.2) * 255
     for g, (bx0, by0, bx1, by1) in zip(keep.tolist(), cells):
         lab = labels[by0:by1, bx0:bx1]
-        own = (lab == members[g][0] if len(members[g]) == 1 else np.isin(lab, members[g])).view(np.uint8) * np.uint8(255)
-        if max(B[g, 2] - B[g, 0], B[g, 3] - B[g, 1]) > cfg.split_above * L:
+        own = (lab == members[g][0] if len(members[g]) == 1 else np.isin(lab, members[g])).view(np.uint8)   # 0/1 low-res mask of the blob
+        parts = (own,)
+        if max(B[g, 2] - B[g, 0], B[g, 3] - B[g, 1]) > split_long:
             # an oversized blob (a school, or noise bridging fish): split it at a stricter coverage, without closing
-            core = own & (low[by0:by1, bx0:bx1] > min(0.9, 2 * cfg.coverage + 0.2) * 255)
+            core = own & (low[by0:by1, bx0:bx1] > core_thr)
             k2, lab2, st2, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
             subs = [j for j in range(1, k2) if st2[j, cv2.CC_STAT_AREA] * fx * fy >= 0.5 * min_px * s * s]
             if len(subs) > 1:
-                for j in subs:
-                    grow = cv2.bitwise_and(own, own, mask=cv2.dilate((lab2 == j).view(np.uint8), np.ones((3, 3), np.uint8)))
-                    pieces.append(((bx0, by0, bx1, by1), grow))
-                continue
-        pieces.append(((bx0, by0, bx1, by1), own))
-    for (bx0, by0, bx1, by1), own in pieces:
+                parts = [cv2.bitwise_and(own, own, mask=cv2.dilate((lab2 == j).view(np.uint8), np.ones((3, 3), np.uint8))) for j in subs]
         x0, y0 = bx0 * ds, by0 * ds
         x1, y1 = min(pw, bx1 * ds), min(ph, by1 * ds)
-        if ds > 1: own = cv2.resize(own, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
-        m = cv2.bitwise_and(fg[y0:y1, x0:x1], own)               # nonzero: the blob's own foreground pixels
-        if cv2.countNonZero(m) / (s * s) < min_px: continue
-        mx, my, mw, mh = cv2.boundingRect(m)
-        m = m[my:my + mh, mx:mx + mw]
-        # back to full resolution: only this crop is upsampled, never the frame
-        fx0, fy0 = int(math.floor((x0 + mx) / s)), int(math.floor((y0 + my) / s))
-        fw, fh = max(1, int(round(mw / s))), max(1, int(round(mh / s)))
-        if s != 1: m = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)
-        X0, Y0 = max(0, int(fx0 - pad)), max(0, int(fy0 - pad))
-        X1, Y1 = min(W, int(math.ceil(fx0 + fw + pad))), min(H, int(math.ceil(fy0 + fh + pad)))
-        ox, oy = fx0 - X0, fy0 - Y0
-        hh, ww = max(0, min(fh, Y1 - Y0 - oy)), max(0, min(fw, X1 - X0 - ox))
-        m = cv2.threshold(m[:hh, :ww], 0, 1, cv2.THRESH_BINARY)[1]   # 0/1, so that the padded crop can be viewed as bool
-        crop = cv2.copyMakeBorder(m, oy, Y1 - Y0 - oy - hh, ox, X1 - X0 - ox - ww, cv2.BORDER_CONSTANT, value=0)
-        a = cv2.countNonZero(crop)
-        dets_xyxy.append([X0, Y0, X1, Y1]); masks.append(crop.view(bool)); areas.append(a)
-        scores.append(min(1.0, a / (4 * min_px)))
+        for own in parts:
+            if ds > 1: own = cv2.resize(own, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
+            m = cv2.min(own, fg[y0:y1, x0:x1])                   # 1: the blob's own foreground pixels (fg nonzero), 0 elsewhere
+            if cv2.countNonZero(m) / (s * s) < min_px: continue
+            mx, my, mw, mh = cv2.boundingRect(m)
+            m = m[my:my + mh, mx:mx + mw]
+            # back to full resolution: only this crop is upsampled, never the frame
+            fx0, fy0 = int(math.floor((x0 + mx) / s)), int(math.floor((y0 + my) / s))
+            fw, fh = max(1, int(round(mw / s))), max(1, int(round(mh / s)))
+            X0, Y0 = max(0, int(fx0 - pad)), max(0, int(fy0 - pad))
+            X1, Y1 = min(W, int(math.ceil(fx0 + fw + pad))), min(H, int(math.ceil(fy0 + fh + pad)))
+            ox, oy = fx0 - X0, fy0 - Y0
+            hh, ww = max(0, min(fh, Y1 - Y0 - oy)), max(0, min(fw, X1 - X0 - ox))
+            crop = np.zeros((Y1 - Y0, X1 - X0), np.uint8)       # 0/1, so that it can be viewed as bool
+            if s == 1: crop[oy:oy + hh, ox:ox + ww] = m[:hh, :ww]
+            elif (hh, ww) == (fh, fw):                           # the usual case: upsampled straight into the padded crop
+                cv2.resize(m, (fw, fh), dst=crop[oy:oy + fh, ox:ox + fw], interpolation=cv2.INTER_NEAREST)
+            else: crop[oy:oy + hh, ox:ox + ww] = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)[:hh, :ww]   # cut by the frame edge
+            a = cv2.countNonZero(crop)
+            dets_xyxy.append([X0, Y0, X1, Y1]); masks.append(crop.view(bool)); areas.append(a)
+            scores.append(min(1.0, a / (4 * min_px)))
     if not dets_xyxy: return MotionDetections.empty((H, W))
     return MotionDetections(np.array(dets_xyxy, np.float64), np.array(scores), np.array(areas), masks, (H, W))
 
-# %% ../nbs/02_detect.ipynb #d89ad1ab
+# %% ../nbs/02_detect.ipynb #59d78d4f
 @patch
 def detect(self:MOG2Detector, frame, camera_id:str, frame_index:int) -> MotionDetections:
     "Detect fish in one frame of `camera_id`; frames of a camera must come with increasing `frame_index`."
@@ -273,7 +281,7 @@ def detect(self:MOG2Detector, frame, camera_id:str, frame_index:int) -> MotionDe
     d.camera_id, d.frame_index = str(camera_id), int(frame_index)
     return d
 
-# %% ../nbs/02_detect.ipynb #221f41fb
+# %% ../nbs/02_detect.ipynb #f83d2213
 @patch
 def detect_batch(self:MOG2Detector, frames, camera_id:str, first_index:int) -> list:
     "Detect fish in consecutive frames (an (n, h, w) or (n, h, w, 3) stack, or a list) of `camera_id`, numbered from `first_index`."
@@ -284,7 +292,7 @@ def detect_batch(self:MOG2Detector, frames, camera_id:str, first_index:int) -> l
         if frames.ndim not in (3, 4): raise ValueError(f"detect_batch: expected an (n, h, w) or (n, h, w, 3) stack, got shape {frames.shape}.")
     return [self.detect(f, camera_id, first_index + i) for i, f in enumerate(frames)]
 
-# %% ../nbs/02_detect.ipynb #212b1b1a
+# %% ../nbs/02_detect.ipynb #35e9bae3
 @patch
 def warm_up(self:MOG2Detector, camera_id:str, frames) -> np.ndarray:
     "Prime `camera_id`'s model with the median of frames spread across the clip; returns that background."
@@ -302,7 +310,7 @@ def warm_up(self:MOG2Detector, camera_id:str, frames) -> np.ndarray:
     cam.warmed = True
     return bg
 
-# %% ../nbs/02_detect.ipynb #84fe3683
+# %% ../nbs/02_detect.ipynb #5ee40053
 def match_detections(boxes, truths, min_iou:float=0.5) -> np.ndarray:
     "(n_det, n_fish) bool: a detection matches a fish when box IoU >= `min_iou` or its box contains the fish's centroid."
     boxes = as_boxes(boxes)
@@ -312,7 +320,7 @@ def match_detections(boxes, truths, min_iou:float=0.5) -> np.ndarray:
     inside = (boxes[:, None, 0] <= c[None, :, 0]) & (c[None, :, 0] < boxes[:, None, 2]) & (boxes[:, None, 1] <= c[None, :, 1]) & (c[None, :, 1] < boxes[:, None, 3])
     return (iou >= min_iou) | inside
 
-# %% ../nbs/02_detect.ipynb #f299aa06
+# %% ../nbs/02_detect.ipynb #01bfbed3
 @dataclass
 class DetectionReport:
     "Detector accuracy against ground truth."
@@ -370,7 +378,7 @@ def evaluate_detections(pairs, min_fish_area_px:float) -> DetectionReport:
                            {cid: dict(recall=_rate(c["found"], c["n"]), precision=_rate(c["tp"], c["nd"]), recall_female=_rate(c["fem"], c["fem_n"]), n_fish=c["n"])
                             for cid, c in cams.items()})
 
-# %% ../nbs/02_detect.ipynb #b92c7658
+# %% ../nbs/02_detect.ipynb #cfaa0a0d
 def run_on_rig(detector:MOG2Detector, rig, camera_ids, n_frames:int=600, start:int=0, warmup_frames:int=20,
                warmup_span:int=9000, progress:bool=False):
     "Yield (detections, frame) over `n_frames` frames of each camera, after a warm-up from frames spread over `warmup_span` frames."
@@ -383,13 +391,13 @@ def run_on_rig(detector:MOG2Detector, rig, camera_ids, n_frames:int=600, start:i
         for fr in tqdm(rig.stream(cam, start, start + n_frames), total=n_frames, desc=cam, disable=not progress):
             yield detector.detect(fr.image, cam, fr.frame_index), fr
 
-# %% ../nbs/02_detect.ipynb #f5b23acc
+# %% ../nbs/02_detect.ipynb #cef8a810
 def detections_overlay(image, dets:MotionDetections, color=(0, 255, 0), thickness:int=None) -> np.ndarray:
     "The image with detection boxes, rough masks and scores drawn on it."
     th = thickness or max(1, round(image.shape[1] / 800))
     return draw_overlay(image, [dets.mask_rle(i) for i in range(len(dets))], dets.xyxy, [f"{s:.2f}" for s in dets.scores], [color] * len(dets), th)
 
-# %% ../nbs/02_detect.ipynb #19203365
+# %% ../nbs/02_detect.ipynb #cec14816
 def detector_panel(frames, fish_length_px:float=140.0, camera_id:str="panel", width:int=640):
     "An ipywidgets panel with sliders for the main knobs and a live overlay of the detections on the last frame."
     import ipywidgets as W
@@ -420,7 +428,7 @@ def detector_panel(frames, fish_length_px:float=140.0, camera_id:str="panel", wi
     refresh()
     return panel
 
-# %% ../nbs/02_detect.ipynb #da7ee616
+# %% ../nbs/02_detect.ipynb #a6a1f0d9
 def read_video(path, start:int=0, stop:int=None, step:int=1):
     "Yield (frame_index, BGR frame) from a video file, one frame at a time."
     from pathlib import Path
