@@ -1,6 +1,6 @@
 """Edit notebooks as plain text: `python tools/nbpy.py to-py nbs/X.ipynb X.py` writes one cell per block
 (`#%% md` / `#%% code` separators); `python tools/nbpy.py to-nb X.py nbs/X.ipynb` writes it back, keeping the
-outputs of every cell whose source did not change. Run `nbdev-test --path nbs/X.ipynb` afterwards to refresh outputs."""
+outputs of every cell whose source did not change. Run `nbdev-test nbs/X.ipynb --save` afterwards to refresh outputs."""
 import sys, json, hashlib
 from pathlib import Path
 import nbformat
@@ -25,18 +25,21 @@ def to_nb(py_path, nb_path):
             flush(); kind, buf = KIND[line.strip()], []
         else: buf.append(line)
     flush()
-    old = {}
+    old = {}                              # (kind, source) -> the unchanged cells, in order
     if Path(nb_path).exists():
         for c in nbformat.read(nb_path, as_version=4).cells:
-            old.setdefault((c.cell_type, c.source), c)
+            old.setdefault((c.cell_type, c.source), []).append(c)
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}}
-    for i, (kind, src) in enumerate(cells):
-        if (kind, src) in old: c = old[(kind, src)]
-        elif kind == "code": c = nbformat.v4.new_code_cell(src)
-        elif kind == "markdown": c = nbformat.v4.new_markdown_cell(src)
-        else: c = nbformat.v4.new_raw_cell(src)
-        c["id"] = hashlib.sha1(f"{i}{src}".encode()).hexdigest()[:8]
+    ids = set()
+    for kind, src in cells:
+        if old.get((kind, src)): c = old[(kind, src)].pop(0); cid = c.get("id")   # unchanged: keeps its outputs and its id
+        else: c, cid = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(kind, nbformat.v4.new_raw_cell)(src), None
+        n = 0
+        # an id stays put while its cell is unchanged, so inserting a cell does not renumber the exported module's
+        # cell markers; new cells get an id from their source
+        while not cid or cid in ids: cid, n = hashlib.sha1(f"{n}{src}".encode()).hexdigest()[:8], n + 1
+        c["id"] = cid; ids.add(cid)
         nb.cells.append(c)
     nbformat.write(nb, nb_path)
 
