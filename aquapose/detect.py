@@ -103,7 +103,7 @@ class _Camera:
     warmed: bool = False
     bufs: dict = field(default_factory=dict)   # per-camera work buffers ('img': prepared frame, 'fg': MOG2 output), reused frame to frame
 
-# %% ../nbs/02_detect.ipynb #be047e60
+# %% ../nbs/02_detect.ipynb #3fe5f338
 class MOG2Detector:
     "Per-camera OpenCV MOG2 background models that turn frames into padded fish boxes and rough masks."
     def __init__(self, config:DetectorConfig=None, **kwargs):
@@ -149,8 +149,8 @@ class MOG2Detector:
             img = cv2.resize(frame, size, dst=buf, interpolation=cv2.INTER_AREA)   # exact factor 2: INTER_AREA's fast 2x2 mean
             if update: cam.bufs["img"] = img
         if c.flicker_compensation:
-            ch = cv2.mean(img[::max(1, img.shape[0] // 64)])          # every k-th row: ~64 rows are plenty for a global mean
-            m = sum(ch[:1 if img.ndim == 2 else 3]) / (1 if img.ndim == 2 else 3)
+            nch = 1 if img.ndim == 2 else 3
+            m = sum(cv2.mean(img[::max(1, img.shape[0] // 64)])[:nch]) / nch   # every k-th row: ~64 rows are plenty for a global mean
             if cam.ref_mean <= 0: cam.ref_mean = m
             g = cam.ref_mean / max(m, 1.0)
             if abs(g - 1) > 0.004:      # a gain: round(pixel * g), saturated (one SIMD pass, cheaper than a lookup table)
