@@ -28,18 +28,17 @@ def speed(rig, L, n_frames, reps):
     "Side by side on the same frames, in turn per frame: bare cv2 MOG2 apply, our detector at full scale and at scale 0.5."
     frames = [rig.render("cam00", t).image for t in range(n_frames)]
     spread = [rig.render("cam00", int(t)).image for t in np.linspace(0, 8999, 20)]
-    cfg = DetectorConfig(fish_length_px=L)
+    cfg, cfg_half = DetectorConfig(fish_length_px=L), DetectorConfig(fish_length_px=L, scale=0.5)
+    def warmed(c):
+        d = MOG2Detector(c); d.warm_up("cam00", spread); return d
     print(f"speed over {len(frames)} frames of cam00, {reps} interleaved pass(es) ({os.cpu_count()} CPUs, cv2 threads {cv2.getNumThreads()})")
     ratios = []
     for r in range(reps):
-        full, half = MOG2Detector(cfg), MOG2Detector(DetectorConfig(fish_length_px=L, scale=0.5))
-        full.warm_up("cam00", spread); half.warm_up("cam00", spread)
+        full, half = warmed(cfg), warmed(cfg_half)
         # the bare baseline: a cv2 MOG2 model in the same state as ours (a twin detector's warmed-up model), fed the raw frames
-        twin = MOG2Detector(cfg); twin.warm_up("cam00", spread)
-        bare = twin._cams["cam00"].model
+        bare = warmed(cfg)._cams["cam00"].model
         # the ceiling of any scale-0.5 mode: bare apply on a frame already halved (the resize is not timed), same state as ours
-        twin_half = MOG2Detector(DetectorConfig(fish_length_px=L, scale=0.5)); twin_half.warm_up("cam00", spread)
-        bare_half = twin_half._cams["cam00"].model
+        bare_half = warmed(cfg_half)._cams["cam00"].model
         tb, tf, th, tq, cb, cf, ch = [], [], [], [], [], [], []
         load0 = os.getloadavg()[0]
         for i, f in enumerate(frames):
