@@ -8,7 +8,7 @@ Usage: python benchmarks/bench_core.py [--reps 300] [--frames 120]
 import argparse, time, statistics
 import numpy as np, cv2
 from pycocotools import mask as mask_utils
-from aquapose.core import paste_mask, encode_mask
+from aquapose.core import paste_mask
 from aquapose.synthetic import SyntheticRig, RigConfig
 
 def naive_paste(crop, xy, hw):

@@ -1,8 +1,8 @@
 """Pseudo-label figures, measured in one run (issue: SAM2 pseudo-labels).
 
 1. Mask accuracy on the synthetic rig at 1600x1200 (cameras cam00 and cam03, every 12th of 240 frames after warm-up):
-   mean mask IoU per ground-truth fish (0 when unmatched), overall / female / male, of the detector's raw masks and
-   of the GrabCut fallback.
+   the one evaluator's mean mask IoU per ground-truth fish (its one-to-one partner's IoU, 0 without one), overall /
+   female / male, and one-to-one recall at IoU 0.5, of the detector's raw masks and of the GrabCut fallback.
 2. Speed of the SAM2 labeller (real sam2.1 modules; random weights unless --checkpoint is given) in frame mode divided
    by bare `set_image` + `predict` on the same frames and boxes, interleaved; and crop mode's cost per frame.
 Usage: python benchmarks/bench_pseudo_label.py [--frames 240] [--speed-frames 6] [--variant tiny] [--checkpoint PATH]
@@ -11,7 +11,14 @@ import argparse, statistics, time
 import cv2, numpy as np, torch
 from aquapose.synthetic import SyntheticRig, RigConfig
 from aquapose.detect import MOG2Detector, DetectorConfig, run_on_rig
-from aquapose.pseudo_label import SAMPseudoLabeler, PseudoLabelConfig, mask_quality
+from aquapose.pseudo_label import SAMPseudoLabeler, PseudoLabelConfig
+from aquapose.evaluate import evaluate, EvaluationConfig
+
+def quality(labels, truth, min_area) -> dict:
+    "mean mask IoU overall, female and male, and recall, of labels (FrameSegmentations or MotionDetections)."
+    rep = evaluate(labels, truth, EvaluationConfig(match="mask", min_area_px=min_area, score_threshold=0.0, ap=False))
+    return {"iou_all": rep.mean_iou, "iou_female": rep.group("sex", "female").mean_iou,
+            "iou_male": rep.group("sex", "male").mean_iou, "recall": rep.recall, "n_fish": rep.n_fish}
 
 def main():
     ap = argparse.ArgumentParser()
@@ -22,16 +29,17 @@ def main():
     L = rig.config.scale * rig.config.fish_length_cm
     ev = list(run_on_rig(MOG2Detector(DetectorConfig(fish_length_px=L)), rig, ["cam00", "cam03"], a.frames))[::12]
     truth = [fr for _, fr in ev]
-    raw = mask_quality([[d.mask_rle(i) for i in range(len(d))] for d, _ in ev], truth, 0.05 * L * L)
+    raw = quality([d for d, _ in ev], truth, 0.05 * L * L)
     t0 = time.perf_counter()
     gc = SAMPseudoLabeler(PseudoLabelConfig(backend="grabcut"))
-    gcq = mask_quality([p.masks for p in gc.label_frames([fr.image for fr in truth], [d for d, _ in ev])], truth, 0.05 * L * L)
+    gcq = quality(gc.label_frames([fr.image for fr in truth], [d for d, _ in ev]), truth, 0.05 * L * L)
     tg = (time.perf_counter() - t0) / len(ev)
     r = lambda q: ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in q.items())
     print(f"mask IoU vs ground truth, {len(ev)} frames of cam00+cam03 at 1600x1200:")
     print(f"  raw detector masks: {r(raw)}")
     print(f"  GrabCut fallback:   {r(gcq)}   ({tg:.2f} s/frame)")
-    print(f"  GrabCut - raw: overall {gcq['iou_all'] - raw['iou_all']:+.3f}, female {gcq['iou_female'] - raw['iou_female']:+.3f}, male {gcq['iou_male'] - raw['iou_male']:+.3f}")
+    print(f"  GrabCut - raw: overall {gcq['iou_all'] - raw['iou_all']:+.3f}, female "
+          f"{gcq['iou_female'] - raw['iou_female']:+.3f}, male {gcq['iou_male'] - raw['iou_male']:+.3f}")
 
     torch.set_num_threads(2)
     cfg = PseudoLabelConfig(variant=a.variant, checkpoint=a.checkpoint, random_init=a.checkpoint is None, device="cpu")

@@ -7,7 +7,7 @@
 
     python benchmarks/bench_segment.py [--frames 8] [--stream-frames 2000]
 """
-import argparse, gc, os, sys, tempfile, time
+import argparse, gc, sys, tempfile, time
 from pathlib import Path
 import cv2
 import numpy as np

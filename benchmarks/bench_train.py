@@ -4,14 +4,16 @@ side by side in one run. Also prints CPU steps/s of R50-FPN-v2 at 256x256, fp32 
 
     python benchmarks/bench_train.py [--steps 4] [--batch 4]
 """
-import argparse, json, sys, tempfile, time
+import argparse, sys, tempfile, time
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from aquapose.synthetic import SyntheticRig, RigConfig
-from aquapose.dataset import coco_from_rig, CropDataset
-from aquapose.train import TrainConfig, train, build_model, _collate
+from aquapose.synthetic import SyntheticRig, RigConfig, coco_from_rig
+from aquapose.dataset import CropDataset
+from aquapose.train import TrainConfig, train, build_model
+
+def collate(samples): return tuple(zip(*samples))   # (images, targets), as torchvision detection models take them
 
 def bare_steps(batch, steps:int, amp:str=None, seed:int=0) -> float:
     "Seconds per bare training step (forward, backward, SGD step) on one fixed batch."
@@ -41,7 +43,7 @@ def main():
     cfg = TrainConfig(str(tr), str(va), out_dir=str(tmp / "run"), pretrained=None, epochs=1, batch_size=a.batch,
                       max_train_samples=n, num_workers=0, progress=False, device="cpu")
     ds = CropDataset(tr, crop_size=256, augment=True)
-    batch = _collate([ds[i] for i in range(a.batch)])
+    batch = collate([ds[i] for i in range(a.batch)])
     bare0 = bare_steps(batch, a.steps)                       # bare, ours, bare: the machine's drift shows in the two bares
     res = train(cfg)
     ours = res.history[0]["train_s"] / res.history[0]["iters"]

@@ -14,14 +14,13 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from aquapose.synthetic import SyntheticRig, RigConfig
-from aquapose.dataset import coco_from_rig
-from aquapose.detect import MOG2Detector, DetectorConfig
-from aquapose.train import TrainConfig, train, load_checkpoint, plot_history
-from aquapose.segment import MaskRCNNSegmentor, SegmentorConfig
+from aquapose.synthetic import SyntheticRig, RigConfig, coco_from_rig
+from aquapose.detect import DetectorConfig
+from aquapose.train import TrainConfig, train, plot_history
+from aquapose.segment import MaskRCNNSegmentor
 from aquapose.evaluate import evaluate
 
-def _render(job):
+def render_camera(job):
     "Write one camera's frames and COCO file (run in a worker process)."
     rig_cfg, cam, n_frames, every_n, out = job
     return str(coco_from_rig(SyntheticRig(RigConfig(**rig_cfg)), [cam], n_frames, every_n, out))
@@ -29,7 +28,7 @@ def _render(job):
 def merged_coco(rig_cfg, cams, n_frames, every_n, root:Path, name:str, procs:int) -> Path:
     "Render `cams` in parallel, then merge their COCO files into `root/name.json` (file names relative to root)."
     jobs = [(rig_cfg, c, n_frames, every_n, root / name / c) for c in cams]
-    with Pool(procs) as pool: paths = pool.map(_render, jobs)
+    with Pool(procs) as pool: paths = pool.map(render_camera, jobs)
     images, anns = [], []
     for cam, p in zip(cams, paths):
         coco = json.loads(Path(p).read_text()); remap = {}
@@ -91,7 +90,8 @@ def main():
     plot_history(res.history); plt.tight_layout(); plt.savefig(out / "curve.png", dpi=80)
 
     # Full-frame evaluation on held-out cameras: MOG2 boxes -> crops -> model -> RLE, against the rig's truth.
-    seg = MaskRCNNSegmentor.from_checkpoint(res.best_path, DetectorConfig(fish_length_px=rig.config.scale * rig.config.fish_length_cm), dev)
+    seg = MaskRCNNSegmentor.from_checkpoint(res.best_path, DetectorConfig(fish_length_px=rig.config.scale * rig.config.fish_length_cm),
+                                            device=dev)
     preds, truths, t_seg, n_frames = [], [], 0.0, 0
     eval_cams = val_cams                                            # frames 4000+: after every validation frame
     for cam in eval_cams:
