@@ -7,9 +7,10 @@ Docs: https://aquapose.github.io/aquapose/api.html.md"""
 # %% auto #0
 __all__ = ['Detection', 'FrameSegmentation', 'FrameSource', 'RecordStore', 'SyntheticRig', 'RigConfig', 'evaluate',
            'EvaluationConfig', 'EvaluationReport', 'MOG2Detector', 'DetectorConfig', 'MotionDetections',
-           'SAMPseudoLabeler', 'PseudoLabelConfig', 'TrainConfig', 'train', 'MaskRCNNSegmentor', 'SegmentorConfig']
+           'SAMPseudoLabeler', 'PseudoLabelConfig', 'TrainConfig', 'train', 'MaskRCNNSegmentor', 'SegmentorConfig',
+           'Project']
 
-# %% ../nbs/10_api.ipynb #09b3cc0e
+# %% ../nbs/10_api.ipynb #92b82984
 import importlib as _importlib, sys as _sys, types as _types
 
 __version__ = "0.1.0"
@@ -23,11 +24,12 @@ _PUBLIC = {  # public name: the module of the package that defines it
     "SAMPseudoLabeler": "pseudo_label", "PseudoLabelConfig": "pseudo_label",
     "TrainConfig": "train", "train": "train",
     "MaskRCNNSegmentor": "segment", "SegmentorConfig": "segment",
+    "Project": "project",
 }
 _all_ = ["Detection", "FrameSegmentation", "FrameSource", "RecordStore", "SyntheticRig", "RigConfig", "evaluate",
          "EvaluationConfig", "EvaluationReport", "MOG2Detector", "DetectorConfig", "MotionDetections",
          "SAMPseudoLabeler", "PseudoLabelConfig", "TrainConfig", "train", "MaskRCNNSegmentor",
-         "SegmentorConfig"]   # nbdev's __all__ (a literal)
+         "SegmentorConfig", "Project"]   # nbdev's __all__ (a literal)
 
 def __getattr__(name:str): # a public name of the package
     "Load a public name from its module the first time it is used."
