@@ -8,9 +8,10 @@ Docs: https://aquapose.github.io/aquapose/api.html.md"""
 __all__ = ['Detection', 'FrameSegmentation', 'FrameSource', 'RecordStore', 'SyntheticRig', 'RigConfig', 'evaluate',
            'EvaluationConfig', 'EvaluationReport', 'MOG2Detector', 'DetectorConfig', 'MotionDetections',
            'SAMPseudoLabeler', 'PseudoLabelConfig', 'TrainConfig', 'train', 'MaskRCNNSegmentor', 'SegmentorConfig',
-           'Project']
+           'write_frame_csv', 'write_session_hdf5', 'read_session_hdf5', 'write_overlay_video', 'ReportData',
+           'write_report', 'Project', 'CameraJob', 'detect_chunks', 'label_chunks', 'segment_chunks']
 
-# %% ../nbs/10_api.ipynb #92b82984
+# %% ../nbs/10_api.ipynb #6dbf743d
 import importlib as _importlib, sys as _sys, types as _types
 
 __version__ = "0.1.0"
@@ -24,12 +25,18 @@ _PUBLIC = {  # public name: the module of the package that defines it
     "SAMPseudoLabeler": "pseudo_label", "PseudoLabelConfig": "pseudo_label",
     "TrainConfig": "train", "train": "train",
     "MaskRCNNSegmentor": "segment", "SegmentorConfig": "segment",
+    "write_frame_csv": "segment", "write_session_hdf5": "segment", "read_session_hdf5": "segment",
+    "write_overlay_video": "segment",
+    "ReportData": "report", "write_report": "report",
     "Project": "project",
+    "CameraJob": "cluster", "detect_chunks": "cluster", "label_chunks": "cluster", "segment_chunks": "cluster",
 }
 _all_ = ["Detection", "FrameSegmentation", "FrameSource", "RecordStore", "SyntheticRig", "RigConfig", "evaluate",
          "EvaluationConfig", "EvaluationReport", "MOG2Detector", "DetectorConfig", "MotionDetections",
          "SAMPseudoLabeler", "PseudoLabelConfig", "TrainConfig", "train", "MaskRCNNSegmentor",
-         "SegmentorConfig", "Project"]   # nbdev's __all__ (a literal)
+         "SegmentorConfig", "write_frame_csv", "write_session_hdf5", "read_session_hdf5", "write_overlay_video",
+         "ReportData", "write_report", "Project", "CameraJob", "detect_chunks", "label_chunks",
+         "segment_chunks"]   # nbdev's __all__ (a literal)
 
 def __getattr__(name:str): # a public name of the package
     "Load a public name from its module the first time it is used."

@@ -15,11 +15,13 @@ from .core import paste_mask, as_boxes, Detection, FrameSegmentation, draw_overl
 
 # %% auto #0
 __all__ = ['SHADOW_VALUE', 'DROP_SHADOWS_ABOVE', 'FLICKER_ROWS', 'FLICKER_MIN_GAIN', 'FLICKER_REFERENCE_RATE', 'CELLS_PER_FISH',
-           'MIN_COMPONENT_SHARE', 'FRAGMENT_AREA', 'MAX_MERGE_GAP', 'MIN_BLOB_SHARE', 'SPLIT_COVERAGE_GAIN',
-           'SPLIT_COVERAGE_OFFSET', 'SPLIT_COVERAGE_MAX', 'FULL_SCORE_AREA', 'DetectorConfig', 'MotionDetections',
-           'MOG2Detector', 'foreground_to_detections', 'run_on_rig', 'detections_overlay', 'detector_panel']
+           'MIN_COMPONENT_SHARE', 'FRAGMENT_AREA', 'MAX_MERGE_GAP', 'MIN_BLOB_SHARE', 'CORE_VALUE', 'CORE_CLOSE',
+           'MIN_CORE', 'ONE_FISH_LONG', 'ONE_FISH_AREA', 'SPLIT_LONG', 'FISH_PER_SPLIT_AREA', 'MAX_PARTS', 'ATTACH',
+           'OWN_FISH_AREA', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES', 'FULL_SCORE_AREA',
+           'DetectorConfig', 'MotionDetections', 'MOG2Detector', 'foreground_to_detections', 'FishLengthEstimate',
+           'estimate_fish_length', 'run_on_rig', 'detections_overlay', 'detector_panel']
 
-# %% ../nbs/02_detect.ipynb #8c9e5d75
+# %% ../nbs/02_detect.ipynb #86faf65d
 @dataclass
 class DetectorConfig:
     "One configuration for every camera's background model; saved with every detection run."
@@ -35,7 +37,8 @@ class DetectorConfig:
     merge_gap: float = 0.15          # fragments closer than this (fish_length_px) are joined by closing
     max_merge: float = 1.3           # fragments merge while the union's long side stays under this (fish_length_px)
     coverage: float = 0.15           # share of a low-resolution cell that must be foreground
-    split_above: float = 2.5         # blobs longer than this (fish_length_px) are split again at a stricter coverage
+    split_above: float = 2.0         # a blob's fish core larger than this many fish areas is cut into several fish
+    max_school: float = 25.0         # a blob larger than this many fish areas is no school: reported, kept whole
     flicker_compensation: bool = True  # rescale each frame's global brightness to the camera's running reference
     scale: float = 1.0               # processing scale: 0.5 runs the background model on a half-size image
     warmup_learning_rate: float = 0.05  # how fast `warm_up` learns per-pixel noise from its frames after the median
@@ -68,15 +71,17 @@ class DetectorConfig:
                  f"pass a size relative to fish_length_px; the default is {getattr(DetectorConfig, name)}")
         need("coverage", real(self.coverage, 0, 1, False, True), "a share in [0, 1)",
              "the default is 0.15 (a cell counts when 15% of it is foreground)")
-        need("split_above", real(self.split_above, 0, math.inf, True), "a number > 0 (in fish lengths)",
-             "the default is 2.5; math.inf never splits")
+        need("split_above", real(self.split_above, 1, math.inf, True), "a number > 1 (in fish areas)",
+             "the default is 2.0; math.inf never cuts a core by its area")
+        need("max_school", real(self.max_school, 1, math.inf, True), "a number > 1 (in fish areas)",
+             "the default is 25 (more than any school in one blob); math.inf never reports a blob")
         need("flicker_compensation", isinstance(self.flicker_compensation, (bool, np.bool_)), "True or False",
              "pass a bool, not a string or a number")
         need("scale", real(self.scale, 0, 1, True), "0 < scale <= 1", "pass 1 for full resolution or 0.5 for half size")
         need("warmup_learning_rate", real(self.warmup_learning_rate, 0, 1), "a rate in [0, 1]", "the default is 0.05")
         need("max_foreground", real(self.max_foreground, 0, 1, True), "a share in (0, 1]", "the default is 0.5")
 
-# %% ../nbs/02_detect.ipynb #690ba9b4
+# %% ../nbs/02_detect.ipynb #18cf5101
 @dataclass
 class MotionDetections:
     "Detections of one frame, as parallel arrays (like supervision's `Detections`)."
@@ -87,14 +92,17 @@ class MotionDetections:
     frame_hw: tuple = (0, 0)  # (h, w) of the full frame
     camera_id: str = ""       # the camera the frame came from
     frame_index: int = -1     # the frame's index in its camera's stream
+    oversized: np.ndarray = None  # (n,) bool: blobs over `max_school` fish (a hand, a light), kept whole
 
     def __post_init__(self):
         self.xyxy = as_boxes(self.xyxy, "MotionDetections.xyxy")
         self.scores, self.areas = np.asarray(self.scores, np.float64), np.asarray(self.areas, np.int64)
         n = len(self.xyxy)
-        if len(self.scores) != n or len(self.areas) != n or len(self.masks) != n:
+        self.oversized = np.zeros(n, bool) if self.oversized is None else np.asarray(self.oversized, bool)
+        if len(self.scores) != n or len(self.areas) != n or len(self.masks) != n or len(self.oversized) != n:
             raise ValueError(f"MotionDetections: expected xyxy, scores, areas and masks of one length, got {n}, "
-                             f"{len(self.scores)}, {len(self.areas)}, {len(self.masks)}; pass one entry per detection.")
+                             f"{len(self.scores)}, {len(self.areas)}, {len(self.masks)}, {len(self.oversized)}; "
+                             "pass one entry per detection.")
         for i, (m, b) in enumerate(zip(self.masks, self.xyxy.astype(int))):
             if m.shape != (b[3] - b[1], b[2] - b[0]):
                 raise ValueError(f"MotionDetections.masks[{i}]: shape {m.shape} does not cover its box {b.tolist()}; "
@@ -143,7 +151,7 @@ def _check_camera_id(camera_id) -> str:
                          f"pass str(camera_id), e.g. {str(camera_id)!r}.")
     return camera_id
 
-# %% ../nbs/02_detect.ipynb #f9562d47
+# %% ../nbs/02_detect.ipynb #ed57aa5d
 SHADOW_VALUE = 127           # MOG2 marks shadow pixels 127 (set on every model) and foreground 255
 DROP_SHADOWS_ABOVE = 200     # shadows="drop": the usual `mask > 200` recipe, foreground only
 FLICKER_ROWS = 64            # the global brightness is the mean of about this many evenly spaced rows
@@ -161,6 +169,8 @@ class _Camera:
     n_seen: int = 0                # frames it has detected in
     warmed: bool = False           # True after `warm_up`
     scene_changed: bool = False    # the last frame was mostly foreground (reported once per stretch of such frames)
+    oversized: bool = False        # the last frame had a blob larger than a school (reported once per stretch)
+    fish_areas: list = field(default_factory=list)  # foreground areas (full resolution) of recent one-fish detections
     bufs: dict = field(default_factory=dict)   # work buffers ('img': prepared frame, 'fg': MOG2 output), reused
 
 # %% ../nbs/02_detect.ipynb #8944643a
@@ -243,15 +253,25 @@ class MOG2Detector:
         if c.learning_rate >= 0: return c.learning_rate
         return 1.0 / c.history if cam.n_seen >= c.history or cam.warmed else -1.0
 
-# %% ../nbs/02_detect.ipynb #ef78791b
+# %% ../nbs/02_detect.ipynb #81669c9b
 CELLS_PER_FISH = 20            # the foreground is pooled into square cells of about 1/20 of a fish length
 MIN_COMPONENT_SHARE = 0.125    # connected cells are kept from this share of `min_area` on (fragments are merged later)
 FRAGMENT_AREA = 0.1            # a blob smaller than this (in L**2) is a fragment that joins its nearest neighbour
 MAX_MERGE_GAP = 0.4            # ... if their boxes are at most this far apart (x gap + y gap, in L)
 MIN_BLOB_SHARE = 0.5           # blobs and split parts whose cells cover under this share of `min_area` are dropped
-SPLIT_COVERAGE_GAIN = 2.0      # an oversized blob is split at the stricter coverage
-SPLIT_COVERAGE_OFFSET = 0.2    # ... min(SPLIT_COVERAGE_MAX, SPLIT_COVERAGE_GAIN * coverage + SPLIT_COVERAGE_OFFSET)
-SPLIT_COVERAGE_MAX = 0.9
+CORE_VALUE = 255               # MOG2's foreground value: the fish's core, against its shadow (SHADOW_VALUE)
+CORE_CLOSE = 0.05              # a speckled core (a faint female) is closed across this (in L) before it is labelled
+MIN_CORE = 0.12                # a core part under this share of a fish area seeds no fish of its own
+ONE_FISH_LONG = 1.25           # core parts join while their union's long axis stays under this (in L) ...
+ONE_FISH_AREA = 1.4            # ... and its area under this many fish areas (a head and a tail, not two fish)
+SPLIT_LONG = 1.5               # a core longer than this (in L) holds round(long / L) fish end to end
+FISH_PER_SPLIT_AREA = 1.2      # a core over `split_above` fish areas holds round(area / (this * fish area)) fish
+MAX_PARTS = 20                 # a blob is cut into at most this many fish
+ATTACH = 0.2                   # shadow pixels within this (in L) of a core belong to its fish ...
+OWN_FISH_AREA = 0.5            # ... further ones, in a patch of at least this many fish areas, are a dark fish
+FISH_AREA_SHARE = 0.12         # the area of one fish (in L**2) until a camera has learnt its own
+ONE_FISH_BLOB_AREA = 1.3       # a blob of one component, under this many fish areas and ONE_FISH_LONG, is not split
+FISH_AREA_SAMPLES = (20, 300)  # a camera's fish area: median of its last 300 one-fish detections, from 20 on
 FULL_SCORE_AREA = 4.0          # a detection with this many times `min_area` foreground pixels scores 1
 
 # %% ../nbs/02_detect.ipynb #aa444cad
@@ -321,33 +341,118 @@ def _merge_fragments(blobs:_Blobs, fish_length:float, max_long:float) -> None:
         B[b] = np.concatenate([np.minimum(B[a, :2], B[b, :2]), np.maximum(B[a, 2:], B[b, 2:])])
         A[b] += A[a]; members[b] += members[a]
 
-# %% ../nbs/02_detect.ipynb #9946a815
-def _split_coverage(coverage:float) -> float:
-    "The stricter coverage (0-1) at which an oversized blob is split, for the detector's `coverage`."
-    return min(SPLIT_COVERAGE_MAX, SPLIT_COVERAGE_GAIN * coverage + SPLIT_COVERAGE_OFFSET)
+# %% ../nbs/02_detect.ipynb #08f64e30
+@dataclass
+class _Shape:
+    "Area, centroid and the axes of the ellipse with the same second moments, of a set of pixels."
+    area: float
+    cx: float
+    cy: float
+    long: float     # full length of the long axis, pixels
+    short: float    # full length of the short axis, pixels
 
-def _split_blob(own:np.ndarray, coverage:np.ndarray, threshold:float, cell:int, min_part_px:float) -> list:
-    "Parts (0/1 cell masks) of the blob `own` connected over `threshold` (0-255) in `coverage`; `[own]` if under two."
-    core = own & (coverage > threshold)
-    n, lab, st, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
-    parts = [j for j in range(1, n) if st[j, cv2.CC_STAT_AREA] * cell * cell >= min_part_px]
-    if len(parts) < 2: return [own]
-    grow = np.ones((3, 3), np.uint8)
-    return [cv2.bitwise_and(own, own, mask=cv2.dilate((lab == j).view(np.uint8), grow)) for j in parts]
+def _moment_sums(labels:np.ndarray, n:int) -> tuple:
+    "((n, 6) sums of 1, x, y, xx, yy, xy per label 0..n-1, (ys, xs, label) of the labelled pixels)."
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
+    sums = np.stack([np.bincount(lab, w, minlength=n) for w in (None, x, y, x * x, y * y, x * y)], 1)
+    return sums, (ys, xs, lab)
 
-# %% ../nbs/02_detect.ipynb #37a85100
-def _blob_parts(blobs:_Blobs, labels:np.ndarray, coverage:np.ndarray, cell:int, min_part_px:float,
-                split_long:float, split_threshold:float):
-    "Yield (0/1 cell mask, cell box) of each blob big enough to keep, or of each part of an oversized blob."
+def _shape(sums:np.ndarray) -> _Shape:
+    "The `_Shape` of pixels with moment sums (1, x, y, xx, yy, xy); sums of several parts add up to their union's."
+    n, sx, sy, sxx, syy, sxy = sums
+    cx, cy = sx / n, sy / n
+    a, c, b = sxx / n - cx * cx + 1 / 12, syy / n - cy * cy + 1 / 12, sxy / n - cx * cy   # +1/12: a pixel's own spread
+    t = math.sqrt(max(0.0, (a - c) ** 2 / 4 + b * b))
+    return _Shape(float(n), cx, cy, 4 * math.sqrt((a + c) / 2 + t), 4 * math.sqrt(max(0.0, (a + c) / 2 - t)))
+
+# %% ../nbs/02_detect.ipynb #13351963
+def _join_cores(sums:list, L:float, fish_area:float) -> list:
+    "Groups (lists of indices) of core parts: the nearest two join while their union looks like one fish."
+    groups, gsum = [[i] for i in range(len(sums))], [s.copy() for s in sums]
+    while len(groups) > 1:
+        best = None
+        for i in range(len(groups)):
+            si = _shape(gsum[i])
+            for j in range(i + 1, len(groups)):
+                u = _shape(gsum[i] + gsum[j])
+                if u.long > ONE_FISH_LONG * L or u.area > ONE_FISH_AREA * fish_area: continue
+                sj = _shape(gsum[j])
+                d = (si.cx - sj.cx) ** 2 + (si.cy - sj.cy) ** 2
+                if best is None or d < best[0]: best = (d, i, j)
+        if best is None: break
+        _, i, j = best
+        groups[i] += groups.pop(j); gsum[i] = gsum[i] + gsum.pop(j)
+    return groups
+
+def _fish_in_core(sh:_Shape, L:float, fish_area:float, split_above:float) -> int:
+    "How many fish a joined core holds: by its length (end to end) or its area (across each other)."
+    by_long = int(round(sh.long / L)) if sh.long >= SPLIT_LONG * L else 1
+    by_area = int(round(sh.area / (FISH_PER_SPLIT_AREA * fish_area))) if sh.area >= split_above * fish_area else 1
+    return min(MAX_PARTS, max(1, by_long, by_area))
+
+def _cut(ys:np.ndarray, xs:np.ndarray, k:int) -> np.ndarray:
+    "Labels 0..k-1 of pixels (ys, xs) in k compact groups (k-means on their coordinates, seeded: repeatable)."
+    if len(ys) < k: return np.zeros(len(ys), np.int32)
+    cv2.setRNGSeed(0)
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    return cv2.kmeans(np.stack([xs, ys], 1).astype(np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[1].ravel()
+
+# %% ../nbs/02_detect.ipynb #6d02071a
+def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its window, processing scale
+                fg:np.ndarray,        # the foreground window under it: CORE_VALUE cores, other nonzero values shadow
+                L:float,              # fish length, processing pixels
+                fish_area:float,      # area of one fish, processing pixels
+                split_above:float,    # `DetectorConfig.split_above`
+               ) -> list:
+    "One 0/1 mask per fish of the blob `m` (step 5): cores joined into fish or cut, then every pixel to its nearest."
+    k = max(1, int(round(CORE_CLOSE * L))) | 1
+    core = cv2.min(cv2.compare(fg, CORE_VALUE - 1, cv2.CMP_GT), m)         # 0/1: the blob's cores
+    core = cv2.min(cv2.morphologyEx(core, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))), m)
+    n, lab = cv2.connectedComponents(core, connectivity=8)
+    sums, (ys, xs, pix) = _moment_sums(lab, n)
+    seeds = [i for i in range(1, n) if sums[i, 0] >= MIN_CORE * fish_area]
+    if not seeds:                                                          # no core: the blob is its own core
+        lab, n = m.astype(np.int32), 2
+        sums, (ys, xs, pix) = _moment_sums(lab, n)
+        seeds = [1]
+    groups = _join_cores([sums[i] for i in seeds], L, fish_area)
+    part_of = np.full(n, -1, np.int32)                                     # core label -> fish
+    for g, members in enumerate(groups): part_of[[seeds[i] for i in members]] = g
+    fish = part_of[pix]
+    keep = fish >= 0
+    ys, xs, fish = ys[keep], xs[keep], fish[keep]
+    n_fish = len(groups)
+    for g, members in enumerate(groups):
+        k = _fish_in_core(_shape(sum(sums[seeds[i]] for i in members)), L, fish_area, split_above)
+        if k > 1:
+            sel = fish == g
+            sub = _cut(ys[sel], xs[sel], k)
+            fish[sel] = np.where(sub == 0, g, n_fish + sub - 1); n_fish += k - 1
+    seed_img = np.zeros(m.shape, np.int32); seed_img[ys, xs] = fish + 1
+    not_seed = (seed_img == 0).view(np.uint8)
+    dist, nearest = cv2.distanceTransformWithLabels(not_seed, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL)
+    sy, sx = np.nonzero(seed_img)                  # the labels number seed pixels in raster order
+    lut = np.zeros(len(sy) + 1, np.int32); lut[1:] = seed_img[sy, sx]
+    owner = lut[nearest]; owner[m == 0] = 0
+    far = ((dist > ATTACH * L) & (m > 0)).view(np.uint8)
+    if cv2.countNonZero(far):                                              # a dark fish away from every core
+        nf, fl, st, _ = cv2.connectedComponentsWithStats(far, connectivity=8)
+        for j in range(1, nf):
+            if st[j, cv2.CC_STAT_AREA] >= OWN_FISH_AREA * fish_area:
+                n_fish += 1; owner[fl == j] = n_fish
+    if n_fish == 1: return [m]
+    return [(owner == p).view(np.uint8) for p in range(1, n_fish + 1)]
+
+# %% ../nbs/02_detect.ipynb #d26ec7be
+def _blob_cells(blobs:_Blobs, labels:np.ndarray, cell:int, min_part_px:float):
+    "Yield (0/1 cell mask, cell box, number of components) of each blob big enough to keep."
     keep = np.flatnonzero(blobs.alive & (blobs.areas >= min_part_px))  # too small even if every cell were full: dropped
     for g, (bx0, by0, bx1, by1) in zip(keep.tolist(), np.rint(blobs.xyxy[keep] / cell).astype(int).tolist()):
         ids, lab = blobs.members[g], labels[by0:by1, bx0:bx1]
         own = (lab == ids[0] if len(ids) == 1 else np.isin(lab, ids)).view(np.uint8)   # 0/1 cell mask of the blob
-        x0, y0, x1, y1 = blobs.xyxy[g]
-        parts = [own]
-        if max(x1 - x0, y1 - y0) > split_long:
-            parts = _split_blob(own, coverage[by0:by1, bx0:bx1], split_threshold, cell, min_part_px)
-        for part in parts: yield part, (bx0, by0, bx1, by1)
+        yield own, (bx0, by0, bx1, by1), len(ids)
 
 def _blob_pixels(part:np.ndarray, cell_box:tuple, fg:np.ndarray, cell:int) -> tuple:
     "(0/1 mask of the part's own foreground pixels over its cells' window, (x0, y0) of that window), processing scale."
@@ -375,37 +480,79 @@ def _full_resolution_crop(m:np.ndarray, origin:tuple, scale:float, pad:float, fr
         crop[oy:oy + hh, ox:ox + ww] = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)[:hh, :ww]
     return [X0, Y0, X1, Y1], crop
 
-# %% ../nbs/02_detect.ipynb #0ebc81e4
-def foreground_to_detections(fg:np.ndarray,          # foreground at processing scale: uint8, nonzero = fish
+# %% ../nbs/02_detect.ipynb #e72f16ac
+def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing scale: 255 core, other nonzero shadow
                              cfg:DetectorConfig,     # the detector's configuration (sizes, scale)
                              frame_hw:tuple,         # (h, w) of the full-resolution frame
+                             fish_area_px:float=None, # one fish's area, full-res px; None: FISH_AREA_SHARE * L**2
                             ) -> MotionDetections:
-    "Turn a foreground mask at processing scale into padded full-frame boxes and rough crop-local masks."
+    "Turn a foreground mask at processing scale into one padded full-frame box and rough crop-local mask per fish."
     H, W = frame_hw
     s = cfg.scale
     L = cfg.fish_length_px * s                                   # fish length at processing scale
+    fish_area = (fish_area_px or FISH_AREA_SHARE * cfg.fish_length_px ** 2) * s * s
     cell = _cell_size(L)
-    coverage = _cell_means(fg, cell)                             # share of foreground in each cell, 0-255
+    binary = cv2.threshold(fg, 0, 255, cv2.THRESH_BINARY)[1]     # shadow and core alike
+    coverage = _cell_means(binary, cell)                         # share of foreground in each cell, 0-255
     occupied = _occupied_cells(coverage, cfg.coverage)
     if not cv2.countNonZero(occupied): return MotionDetections.empty((H, W))     # a frame without foreground stops here
     labels, blobs = _cell_blobs(_close_gaps(occupied, cfg.merge_gap * L / cell), cell, cfg.min_area * L * L)
     _merge_fragments(blobs, L, cfg.max_merge * L)
     min_px = cfg.min_area * cfg.fish_length_px ** 2              # smallest detection, full-resolution pixels
     pad = cfg.padding * cfg.fish_length_px
-    xyxy, masks = [], []
-    for part, cell_box in _blob_parts(blobs, labels, coverage, cell, MIN_BLOB_SHARE * min_px * s * s,
-                                      cfg.split_above * L, _split_coverage(cfg.coverage) * 255):
-        m, origin = _blob_pixels(part, cell_box, fg, cell)
-        if cv2.countNonZero(m) / (s * s) < min_px: continue
-        box, crop = _full_resolution_crop(m, origin, s, pad, (H, W))
-        xyxy.append(box); masks.append(crop)
+    xyxy, masks, oversized = [], [], []
+    for own, cell_box, n_components in _blob_cells(blobs, labels, cell, MIN_BLOB_SHARE * min_px * s * s):
+        m, origin = _blob_pixels(own, cell_box, binary, cell)
+        area = cv2.countNonZero(m)
+        if area / (s * s) < min_px: continue
+        big = area > cfg.max_school * fish_area                  # no school: a hand, a light; reported, kept whole
+        bx0, by0, bx1, by1 = cell_box
+        one = (n_components == 1 and area <= ONE_FISH_BLOB_AREA * fish_area
+               and max(bx1 - bx0, by1 - by0) * cell <= ONE_FISH_LONG * L)
+        x0, y0 = origin
+        window = fg[y0:y0 + m.shape[0], x0:x0 + m.shape[1]]
+        parts = [m] if big or one else _split_blob(m, window, L, fish_area, cfg.split_above)
+        for part in parts:
+            if len(parts) > 1 and cv2.countNonZero(part) / (s * s) < min_px: continue
+            box, crop = _full_resolution_crop(part, origin, s, pad, (H, W))
+            xyxy.append(box); masks.append(crop); oversized.append(big)
     if not xyxy: return MotionDetections.empty((H, W))
     areas = [cv2.countNonZero(c) for c in masks]
     scores = [min(1.0, a / (FULL_SCORE_AREA * min_px)) for a in areas]
     return MotionDetections(xyxy=np.array(xyxy, np.float64), scores=np.array(scores), areas=np.array(areas),
-                            masks=[c.view(bool) for c in masks], frame_hw=(H, W))
+                            masks=[c.view(bool) for c in masks], frame_hw=(H, W), oversized=np.array(oversized, bool))
 
-# %% ../nbs/02_detect.ipynb #fb5de054
+# %% ../nbs/02_detect.ipynb #f03d8f95
+def _fish_area(cam:_Camera, cfg:DetectorConfig) -> float:
+    "The area of one fish in `cam`'s frames (full resolution): the median of its recent one-fish detections."
+    n_min, _ = FISH_AREA_SAMPLES
+    if len(cam.fish_areas) < n_min: return FISH_AREA_SHARE * cfg.fish_length_px ** 2
+    return float(np.median(cam.fish_areas))
+
+def _learn_fish_area(cam:_Camera, d:MotionDetections, cfg:DetectorConfig) -> None:
+    "Add the areas of `d`'s detections that are one fish long (0.8-1.2 L, unpadded) to `cam`'s recent fish areas."
+    L, pad = cfg.fish_length_px, 2 * cfg.padding * cfg.fish_length_px
+    long = np.maximum(d.xyxy[:, 2] - d.xyxy[:, 0], d.xyxy[:, 3] - d.xyxy[:, 1]) - pad
+    cam.fish_areas.extend(d.areas[(long >= 0.8 * L) & (long <= 1.2 * L) & ~d.oversized].tolist())
+    del cam.fish_areas[:-FISH_AREA_SAMPLES[1]]
+
+def _report_scene(cam:_Camera, camera_id:str, frame_index:int, share, oversized_areas, cfg:DetectorConfig) -> None:
+    """The one report of what is no fish, once per stretch of frames: a frame mostly foreground (`share`, or None),
+    or blobs larger than a school (their areas)."""
+    what = None
+    if share is not None and not cam.scene_changed:
+        what = (f"{share:.0%} of the frame differs from its background model (max_foreground {cfg.max_foreground}); "
+                "no boxes until it settles")
+    elif share is None and len(oversized_areas) and not cam.oversized:
+        what = (f"{len(oversized_areas)} blob(s) of {int(max(oversized_areas))} px, more than max_school "
+                f"{cfg.max_school} fish, kept whole and flagged `oversized`")
+    cam.scene_changed, cam.oversized = share is not None, share is None and len(oversized_areas) > 0
+    if what:
+        warnings.warn(f"camera {camera_id!r} frame {frame_index}: {what}: more than any school of fish. A light "
+                      "switched on, a hand in the tank, or another video under this camera id? If the camera changed, "
+                      f"call reset({camera_id!r}) and warm_up again.", stacklevel=3)
+
+# %% ../nbs/02_detect.ipynb #9e38fab2
 @patch
 def detect(self:MOG2Detector,
            frame:np.ndarray,  # one uint8 frame, (h, w) grayscale or (h, w, 3) BGR
@@ -428,20 +575,15 @@ def detect(self:MOG2Detector,
     cam.last_index, cam.n_seen = int(frame_index), cam.n_seen + 1
     if first:                           # a model's very first frame is all foreground: it has no background yet
         return MotionDetections.empty(frame.shape[:2], str(camera_id), int(frame_index))
-    thr = SHADOW_VALUE - 1 if self.config.shadows == "keep" else DROP_SHADOWS_ABOVE
-    fg = cv2.threshold(out, thr, 255, cv2.THRESH_BINARY, dst=out)[1]      # in place: the buffer is rewritten next frame
+    if self.config.shadows == "drop":   # the `mask > 200` recipe: shadow pixels become background (in place)
+        fg = cv2.threshold(out, DROP_SHADOWS_ABOVE, CORE_VALUE, cv2.THRESH_BINARY, dst=out)[1]
+    else: fg = out                      # 255 cores and 127 shadows, both fish
     share = cv2.countNonZero(fg) / fg.size
-    if share > self.config.max_foreground:    # not fish: a scene change, a light switched on, another video, a hand
-        if not cam.scene_changed:
-            warnings.warn(f"camera {camera_id!r} frame {frame_index}: {share:.0%} of the frame differs from its "
-                          "background model, more than any school of fish (max_foreground "
-                          f"{self.config.max_foreground}): a light switched on, a hand in the tank, or another video "
-                          f"under this camera id? No boxes until it settles; if the camera changed, call "
-                          f"reset({camera_id!r}) and warm_up again.", stacklevel=2)
-        cam.scene_changed = True
-        return MotionDetections.empty(frame.shape[:2], str(camera_id), int(frame_index))
-    cam.scene_changed = False
-    d = foreground_to_detections(fg, self.config, frame.shape[:2])
+    big = share > self.config.max_foreground   # not fish: a scene change, a light switched on, another video, a hand
+    if big: d = MotionDetections.empty(frame.shape[:2])
+    else: d = foreground_to_detections(fg, self.config, frame.shape[:2], _fish_area(cam, self.config))
+    _report_scene(cam, camera_id, frame_index, share if big else None, d.areas[d.oversized], self.config)
+    if not big: _learn_fish_area(cam, d, self.config)
     d.camera_id, d.frame_index = str(camera_id), int(frame_index)
     return d
 
@@ -484,6 +626,63 @@ def warm_up(self:MOG2Detector,
         cam.model.apply(img, learningRate=self.config.warmup_learning_rate)
     cam.warmed = True
     return bg
+
+# %% ../nbs/02_detect.ipynb #b808cf6c
+@patch
+def background(self:MOG2Detector,
+               camera_id:str,  # a camera that has had a frame or a warm-up
+              ) -> np.ndarray:
+    "The current background image of `camera_id` (MOG2's `getBackgroundImage`), uint8 at full frame resolution."
+    camera_id = _check_camera_id(camera_id)
+    cam = self._cams.get(camera_id)
+    if cam is None:
+        raise ValueError(f"background: camera {camera_id!r} has no background model yet (cameras with one: "
+                         f"{self.camera_ids}); call warm_up({camera_id!r}, frames) or detect a frame of it first.")
+    bg = cam.model.getBackgroundImage()
+    if cam.channels == 1 and bg.ndim == 3: bg = cv2.cvtColor(bg, cv2.COLOR_BGR2GRAY)
+    if bg.shape[:2] != cam.hw: bg = cv2.resize(bg, (cam.hw[1], cam.hw[0]), interpolation=cv2.INTER_LINEAR)
+    return bg
+
+# %% ../nbs/02_detect.ipynb #b7082240
+@dataclass
+class FishLengthEstimate:
+    "A fish length measured from footage, and what it rests on."
+    length_px: float   # typical fish length, full-resolution pixels (nan when no blob qualified)
+    n_blobs: int       # elongated, fish-sized blobs it is the median of
+    n_frames: int      # frames it looked at
+
+def estimate_fish_length(frames,                # >= 3 frames of one camera (BGR or grayscale), spread over its video
+                         work_width:int=800,    # frames wider than this are averaged down to it first
+                        ) -> FishLengthEstimate:
+    "The typical fish length in pixels in `frames`: median long side of elongated blobs against their median."
+    frames = [check_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]
+    if len(frames) < 3:
+        raise ValueError(f"estimate_fish_length: expected at least 3 frames spread over the video, got {len(frames)}; "
+                         "pass e.g. 20 frames sampled over the whole clip.")
+    H, W = frames[0].shape[:2]
+    k = min(1.0, work_width / W)
+    size = (max(1, round(W * k)), max(1, round(H * k)))
+    small = [cv2.resize(f, size, interpolation=cv2.INTER_AREA) if k < 1 else f for f in frames]
+    bg = np.median(np.stack(small), axis=0).astype(np.uint8)
+    found = []                                                   # (long side, area) per qualifying blob, work pixels
+    for img in small:
+        gain = float(np.mean(bg)) / max(1.0, float(np.mean(img)))
+        if abs(gain - 1) > FLICKER_MIN_GAIN: img = cv2.convertScaleAbs(img, alpha=gain)
+        d = cv2.absdiff(img, bg)
+        d = d.max(2) if d.ndim == 3 else d
+        med = float(np.median(d)); sigma = 1.4826 * float(np.median(np.abs(d - med))) + 0.5
+        strong, weak = (d > med + 8 * sigma).view(np.uint8), (d > med + 4 * sigma).view(np.uint8)
+        n, lab, st, _ = cv2.connectedComponentsWithStats(weak, connectivity=8)
+        has_core = np.bincount(lab[strong > 0], minlength=n) > 0
+        for i in range(1, n):
+            x, y, w, h, a = st[i]
+            if not has_core[i] or a < 15 or x == 0 or y == 0 or x + w >= size[0] or y + h >= size[1]: continue
+            (_, _), (rw, rh), _ = cv2.minAreaRect(cv2.findNonZero((lab[y:y + h, x:x + w] == i).view(np.uint8)))
+            if max(rw, rh) >= 2.5 * max(1.0, min(rw, rh)): found.append((max(rw, rh), a))
+    if not found: return FishLengthEstimate(float("nan"), 0, len(frames))
+    f = np.array(found)
+    f = f[f[:, 1] >= 0.25 * np.quantile(f[:, 1], 0.98)]
+    return FishLengthEstimate(float(np.median(f[:, 0]) / k), len(f), len(frames))
 
 # %% ../nbs/02_detect.ipynb #65c9dd27
 def run_on_rig(detector:MOG2Detector,  # the detector to feed; each camera is reset before its frames

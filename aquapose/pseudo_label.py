@@ -1,4 +1,4 @@
-"""Frames and detector boxes in; a mask per box out (SAM2 box prompts, or GrabCut without weights) to a record store.
+"""Frames and detector boxes in; a mask per box out: SAM2 box prompts, or without weights a background matte.
 
 Docs: https://aquapose.github.io/aquapose/pseudo_label.html.md"""
 
@@ -17,11 +17,13 @@ from .detect import MotionDetections
 from .io import RecordStore, FrameSource
 
 # %% auto #0
-__all__ = ['SAM2_VARIANTS', 'SAM2_URL', 'CHECKPOINT_ENV', 'CHECKPOINT_DIR', 'PseudoLabelConfig', 'CheckpointError',
-           'resolve_checkpoint', 'build_sam2_predictor', 'positive_point', 'upsample_logits_crop', 'SAMPseudoLabeler',
-           'grabcut_mask', 'sample_items']
+__all__ = ['SAM2_VARIANTS', 'SAM2_URL', 'CHECKPOINT_ENV', 'CHECKPOINT_DIR', 'MATTE_BAND', 'MATTE_STRONG', 'MATTE_WEAK',
+           'SHADOW_GAIN', 'SHADOW_COLOUR', 'SHADOW_CORE', 'SHADOW_RIM', 'MATTE_HOLE', 'MATTE_MIN_KEEP',
+           'PseudoLabelConfig', 'CheckpointError', 'resolve_checkpoint', 'build_sam2_predictor', 'positive_point',
+           'upsample_logits_crop', 'SAMPseudoLabeler', 'grabcut_mask', 'otsu_difference_mask', 'Difference',
+           'background_difference', 'fill_small_holes', 'background_matte', 'sample_items']
 
-# %% ../nbs/03_pseudo_label.ipynb #7037678e
+# %% ../nbs/03_pseudo_label.ipynb #c9d1d076
 SAM2_VARIANTS = {  # variant: (config inside the sam2 package, checkpoint file)
     "tiny": ("configs/sam2.1/sam2.1_hiera_t.yaml", "sam2.1_hiera_tiny.pt"),
     "small": ("configs/sam2.1/sam2.1_hiera_s.yaml", "sam2.1_hiera_small.pt"),
@@ -35,7 +37,7 @@ CHECKPOINT_DIR = Path("~/.cache/aquapose/checkpoints").expanduser()
 @dataclass
 class PseudoLabelConfig:
     "How pseudo-labels are made; saved in the header of every pseudo-label file."
-    backend: str = "sam2"          # 'sam2', or 'grabcut' (no weights: OpenCV GrabCut seeded by the detector's mask)
+    backend: str = "sam2"          # 'sam2', or 'grabcut' (no weights: a background-difference matte refined by GrabCut)
     variant: str = "small"         # sam2.1 'tiny', 'small', 'base_plus' or 'large'
     checkpoint: str = None         # checkpoint file or folder; None: $AQUAPOSE_SAM2_CHECKPOINT, else CHECKPOINT_DIR
     random_init: bool = False      # build SAM2 with random weights: tests and benchmarks only, never real labels
@@ -48,6 +50,8 @@ class PseudoLabelConfig:
                                    # on a CPU. A crash loses at most this many frames of a stream.
     ambiguous_iou: float = 0.05    # a box overlapping another detection's box by more than this asks SAM2 for 3 masks
     grabcut_iters: int = 3         # GrabCut iterations (grabcut backend)
+    use_background: bool = True    # grabcut backend: matte on |frame - background| where the camera has a background
+                                   # (`set_background`); False, or a camera without one: GrabCut on the frame alone
 
     def __post_init__(self):
         def bad(k, want): raise ValueError(f"PseudoLabelConfig.{k}: expected {want}, got {getattr(self, k)!r}.")
@@ -59,6 +63,7 @@ class PseudoLabelConfig:
             if not isinstance(self.checkpoint, (str, os.PathLike)): bad("checkpoint", "a file or folder path, or None")
             self.checkpoint = str(self.checkpoint)
         if not isinstance(self.random_init, bool): bad("random_init", "True or False")
+        if not isinstance(self.use_background, bool): bad("use_background", "True or False")
         if self.random_init and self.checkpoint is not None:
             raise ValueError("PseudoLabelConfig: random_init=True builds SAM2 without weights, but a checkpoint was "
                              "given; pass one or the other.")
@@ -185,7 +190,7 @@ def _autocast(device, amp:str):
     if amp is None: return contextlib.nullcontext(), None
     return torch.autocast(device.type, dtype=torch.bfloat16 if amp == "bf16" else torch.float16), amp
 
-# %% ../nbs/03_pseudo_label.ipynb #94e92d56
+# %% ../nbs/03_pseudo_label.ipynb #de916bdf
 class SAMPseudoLabeler:
     "Masks for detector boxes from SAM2 (frame or crop mode) or from the GrabCut fallback."
     def __init__(self,
@@ -197,6 +202,7 @@ class SAMPseudoLabeler:
             raise ValueError("SAMPseudoLabeler: pass either a PseudoLabelConfig or keyword arguments, not both.")
         self.config = config if config is not None else PseudoLabelConfig(**kwargs)
         self.predictor = predictor
+        self.backgrounds = {}      # camera_id -> its fish-free BGR background (`set_background`): grabcut backend
         if self.config.backend == "sam2" and predictor is None: self.predictor = build_sam2_predictor(self.config)
         if self.predictor is not None:
             self.device = self.predictor.device
@@ -314,7 +320,7 @@ def _sam_crops(self:SAMPseudoLabeler, frame, d:MotionDetections):
     pred.reset_predictor()
     return rles, scores
 
-# %% ../nbs/03_pseudo_label.ipynb #de95809d
+# %% ../nbs/03_pseudo_label.ipynb #46ccb3a3
 def _grabcut_once(img, inner_box, det_mask, core, iters):
     x0, y0, x1, y1 = inner_box
     gc = np.full(img.shape[:2], cv2.GC_BGD, np.uint8)
@@ -326,6 +332,7 @@ def _grabcut_once(img, inner_box, det_mask, core, iters):
         disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
         inner[cv2.erode(dm.astype(np.uint8), disk).astype(bool)] = cv2.GC_FGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)                           # GrabCut's k-means: the same mask for the same fish, every run
     cv2.grabCut(img, gc, None, bgd, fgd, iters, cv2.GC_INIT_WITH_MASK)
     return ((gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD))[y0:y1, x0:x1]
 
@@ -350,18 +357,179 @@ def grabcut_mask(frame:np.ndarray,    # the BGR or grayscale frame
         if out.sum() >= min_keep * n_det: return out
     return det_mask.copy()                      # GrabCut found no fish here: keep the detector's mask
 
-# %% ../nbs/03_pseudo_label.ipynb #14c3ef16
+# %% ../nbs/03_pseudo_label.ipynb #682e9ccb
+def otsu_difference_mask(frame:np.ndarray,      # the BGR or grayscale frame
+                         background:np.ndarray, # the camera's fish-free background, the frame's shape
+                         box,                   # the detector's padded xyxy box (integer)
+                        ) -> np.ndarray:
+    "The baseline: Otsu's threshold on the largest channel of |frame - background| in `box`; a crop-local bool mask."
+    x0, y0, x1, y1 = np.asarray(box).round().astype(int)
+    diff = cv2.absdiff(frame[y0:y1, x0:x1], background[y0:y1, x0:x1])
+    if diff.ndim == 3: diff = diff.max(-1)
+    if diff.size == 0: return np.zeros(diff.shape[:2], bool)
+    return cv2.threshold(np.ascontiguousarray(diff), 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1].astype(bool)
+
+# %% ../nbs/03_pseudo_label.ipynb #77263ee6
+MATTE_BAND = 0.25       # the band around a box in which the floor is measured, as a share of the box's longer side
+MATTE_STRONG = 6.0      # strong pixels: at least this many noise units from the background (and above Otsu's)
+MATTE_WEAK = 4.0        # weak pixels, kept when connected to a strong one: at least this many noise units
+SHADOW_GAIN = (0.6, 0.97)   # a shadow-like pixel is the background times a gain in this range...
+SHADOW_COLOUR = 2.0     # ...changed in colour by less than this many noise units
+SHADOW_CORE = 0.2       # shadows are dropped when at least this share of the strong pixels is no shadow...
+SHADOW_RIM = 2          # ...except within this many pixels of the rest: a dark fish's edge blends into the floor
+MATTE_HOLE = 0.05       # holes smaller than this share of the mask are filled
+MATTE_MIN_KEEP = 0.3    # GrabCut's refinement is kept when it keeps at least this share of the matte
+
+def _region(box, frame_hw) -> tuple:
+    "The integer box and the region around it (box plus `MATTE_BAND`), clipped to the frame, both xyxy."
+    H, W = frame_hw
+    x0, y0, x1, y1 = np.asarray(box).round().astype(int)
+    band = max(4, int(MATTE_BAND * max(x1 - x0, y1 - y0)))
+    return (x0, y0, x1, y1), (max(0, x0 - band), max(0, y0 - band), min(W, x1 + band), min(H, y1 + band))
+
+def _masks_in(d:MotionDetections, region, skip:int) -> np.ndarray:
+    "The union of the detector masks of every detection but `skip`, in `region`'s coordinates."
+    rx0, ry0, rx1, ry1 = region
+    out = np.zeros((ry1 - ry0, rx1 - rx0), bool)
+    for k, (m, b) in enumerate(zip(d.masks, np.asarray(d.xyxy).round().astype(int))):
+        ax0, ay0, ax1, ay1 = max(b[0], rx0), max(b[1], ry0), min(b[2], rx1), min(b[3], ry1)
+        if k == skip or ax1 <= ax0 or ay1 <= ay0: continue
+        out[ay0 - ry0:ay1 - ry0, ax0 - rx0:ax1 - rx0] |= m[ay0 - b[1]:ay1 - b[1], ax0 - b[0]:ax1 - b[0]]
+    return out
+
+@dataclass
+class Difference:
+    "A region's difference from its background: signed, as a distance, and the quiet floor's noise."
+    signed: np.ndarray     # (h, w, 3) float32: frame - gain * background
+    distance: np.ndarray   # (h, w) float32: its colour distance (L2 over channels)
+    shaded: np.ndarray     # (h, w) bool: shadow-like, the background made darker with its colour kept
+    noise: float           # the median distance over the quiet pixels: one noise unit
+    gain: float            # frame / background brightness over the quiet pixels (flicker)
+
+def background_difference(frame_crop:np.ndarray, # (h, w, 3) BGR crop of the frame
+                          bg_crop:np.ndarray,    # the same crop of the background
+                          quiet:np.ndarray,      # (h, w) bool: pixels known to be floor (no detection near)
+                         ) -> Difference:
+    "The difference of a crop from its background, gain-corrected on the quiet pixels, with its shadow-like pixels."
+    f, b = frame_crop.astype(np.float32), bg_crop.astype(np.float32)
+    enough = int(quiet.sum()) >= 30
+    gain = float(f[quiet].sum() / max(b[quiet].sum(), 1.0)) if enough else 1.0
+    gb = gain * b
+    signed = f - gb
+    dist = np.sqrt((signed ** 2).sum(-1))
+    noise = max(float(np.median(dist[quiet])) if enough else 3.0, 1.0)
+    a = (f * gb).sum(-1) / np.maximum((gb * gb).sum(-1), 1.0)          # brightness of the frame relative to the floor
+    colour = np.sqrt(((f - a[..., None] * gb) ** 2).sum(-1))            # what a gain cannot explain
+    shaded = (a >= SHADOW_GAIN[0]) & (a < SHADOW_GAIN[1]) & (colour < SHADOW_COLOUR * noise)
+    return Difference(signed, dist, shaded, noise, gain)
+
+# %% ../nbs/03_pseudo_label.ipynb #c9a01abb
+def _hysteresis(dist:np.ndarray, inbox:np.ndarray, noise:float, drop:np.ndarray=None) -> np.ndarray:
+    "Pixels above the weak threshold connected to one above the strong (Otsu on the box, at least MATTE_STRONG)."
+    v = np.clip(dist[inbox], 0, 255).astype(np.uint8).reshape(1, -1)
+    strong_thr = max(MATTE_STRONG * noise, float(cv2.threshold(v, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0]))
+    strong, weak = (dist > strong_thr) & inbox, (dist > max(MATTE_WEAK * noise, 0.5 * strong_thr)) & inbox
+    if drop is not None: strong, weak = strong & ~drop, weak & ~drop
+    _, lab = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
+    ids = np.unique(lab[strong]); return np.isin(lab, ids[ids > 0])
+
+def _touching(m:np.ndarray, seed:np.ndarray) -> np.ndarray:
+    "The connected parts of `m` that touch `seed`."
+    _, lab = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
+    ids = np.unique(lab[m & seed]); return np.isin(lab, ids[ids > 0])
+
+def fill_small_holes(m:np.ndarray,           # a bool mask
+                     max_share:float=MATTE_HOLE, # holes smaller than this share of the mask's area are filled
+                    ) -> np.ndarray:
+    "`m` with its small holes filled; larger holes, and gaps open to the border, are kept."
+    out = m.copy()
+    n, lab, st, _ = cv2.connectedComponentsWithStats((~m).astype(np.uint8), connectivity=4)
+    h, w = m.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = st[i]
+        if x > 0 and y > 0 and x + bw < w and y + bh < h and area < max_share * m.sum(): out[lab == i] = True
+    return out
+
+# %% ../nbs/03_pseudo_label.ipynb #7aaf43a5
+def _grabcut_difference(signed:np.ndarray, matte:np.ndarray, inbox:np.ndarray, iters:int) -> np.ndarray:
+    "GrabCut on the signed difference image, seeded by the matte; the matte itself if the cut collapses."
+    img = np.clip(signed / 2 + 128, 0, 255).astype(np.uint8)
+    gc = np.where(inbox, cv2.GC_PR_BGD, cv2.GC_BGD).astype(np.uint8)
+    gc[matte] = cv2.GC_PR_FGD
+    cv2.setRNGSeed(0)                              # GrabCut's k-means: the same mask for the same fish, every run
+    try: cv2.grabCut(img, gc, None, np.zeros((1, 65)), np.zeros((1, 65)), iters, cv2.GC_INIT_WITH_MASK)
+    except cv2.error: return matte                 # one class empty (a matte filling the box): nothing to refine
+    cut = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
+    return cut if cut.sum() >= MATTE_MIN_KEEP * matte.sum() else matte
+
+def background_matte(frame:np.ndarray,      # the BGR or grayscale frame
+                     background:np.ndarray, # its camera's fish-free background, the frame's shape
+                     detections:MotionDetections, # the frame's detections
+                     j:int,                 # which of them to matte
+                     iters:int=3,           # GrabCut iterations of the refinement
+                    ) -> np.ndarray:
+    "One fish's mask from the frame's difference to its background: a crop-local bool mask covering box `j`."
+    d = detections
+    (x0, y0, x1, y1), region = _region(d.xyxy[j], frame.shape[:2])
+    rx0, ry0, rx1, ry1 = region
+    inner = (slice(y0 - ry0, y1 - ry0), slice(x0 - rx0, x1 - rx0))
+    colour = (lambda im: cv2.cvtColor(im, cv2.COLOR_GRAY2BGR)) if frame.ndim == 2 else (lambda im: im)
+    f, b = colour(frame[ry0:ry1, rx0:rx1]), colour(background[ry0:ry1, rx0:rx1])
+    own = np.zeros(f.shape[:2], bool); own[inner] = d.masks[j]
+    others = _masks_in(d, region, skip=j)
+    inbox = np.zeros_like(own); inbox[inner] = True
+    quiet = ~cv2.dilate((own | others).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    dif = background_difference(f, b, quiet if quiet.sum() >= 30 else ~(own | others))
+    m = _hysteresis(dif.distance, inbox, dif.noise)
+    clear = _hysteresis(dif.distance, inbox, dif.noise, drop=dif.shaded)    # without the shadow-like pixels
+    if clear.sum() >= SHADOW_CORE * m.sum() and clear.any():                # something casts the shadows: drop them,
+        rim = cv2.dilate(clear.astype(np.uint8), np.ones((2 * SHADOW_RIM + 1,) * 2, np.uint8)).astype(bool)
+        m = clear | (m & rim)                                               # but not the fish's own blended edge
+    territory = np.ones_like(own)
+    if others.any():                   # overlapping boxes: a pixel belongs to the nearest detector mask
+        near = lambda x: cv2.distanceTransform((~x).astype(np.uint8), cv2.DIST_L2, 3)
+        territory = near(own) <= near(others)
+    m = fill_small_holes(_touching(m & territory, own))
+    if not m.any(): return grabcut_mask(frame, (x0, y0, x1, y1), d.masks[j], iters)   # nothing stands out: the frame
+    m = _touching(_grabcut_difference(dif.signed, m, inbox, iters) & territory, own | m)
+    return m[inner]
+
+# %% ../nbs/03_pseudo_label.ipynb #145bb2c9
+@patch
+def set_background(self:SAMPseudoLabeler,
+                   camera_id:str,          # the camera, as its detections name it (`MotionDetections.camera_id`)
+                   image_bgr:np.ndarray,   # its fish-free background, a uint8 frame of its size; None: forget it
+                  ):
+    "Give the no-weights backend `camera_id`'s background, e.g. what `MOG2Detector.warm_up` returned."
+    if not isinstance(camera_id, str):
+        raise ValueError(f"set_background: camera_id: expected a str, got {type(camera_id).__name__} {camera_id!r}; "
+                         "pass the id its detections carry.")
+    if image_bgr is None: self.backgrounds.pop(camera_id, None); return
+    self.backgrounds[camera_id] = check_frame(image_bgr, f"set_background({camera_id!r}): image_bgr").copy()
+
+def _background_for(lab:SAMPseudoLabeler, frame:np.ndarray, d:MotionDetections):
+    "The background to matte `d` on, checked against its frame; None: GrabCut on the frame alone."
+    bg = lab.backgrounds.get(d.camera_id) if lab.config.use_background else None
+    if bg is not None and bg.shape != frame.shape:
+        raise ValueError(f"camera {d.camera_id!r}: its background is {bg.shape} but frame {d.frame_index} is "
+                         f"{frame.shape}; set_background({d.camera_id!r}, ...) with a background of this video, in its "
+                         "colour mode.")
+    return bg
+
+# %% ../nbs/03_pseudo_label.ipynb #a2879b49
 @patch
 def _grabcut(self:SAMPseudoLabeler, frame, d:MotionDetections):
-    "GrabCut masks for one frame's boxes (full-frame RLEs) and their scores: the share of the detector's pixels kept."
+    "Fallback masks for one frame's boxes (full-frame RLEs), scores (share of the detector's pixels kept), source."
+    bg = _background_for(self, frame, d)
     rles, scores = [], []
-    for m, b in zip(d.masks, d.xyxy):
-        g = grabcut_mask(frame, b, m, self.config.grabcut_iters)
+    for j, (m, b) in enumerate(zip(d.masks, d.xyxy)):
+        g = (background_matte(frame, bg, d, j, self.config.grabcut_iters) if bg is not None
+             else grabcut_mask(frame, b, m, self.config.grabcut_iters))
         rles.append(paste_mask(g, b[:2].astype(int), d.frame_hw))
         scores.append(float((g & m).sum() / max(m.sum(), 1)))
-    return rles, scores
+    return rles, scores, "grabcut-background" if bg is not None else self.config.source
 
-# %% ../nbs/03_pseudo_label.ipynb #54505dd9
+# %% ../nbs/03_pseudo_label.ipynb #80592b99
 @patch
 def label_frames(self:SAMPseudoLabeler,
                  frames,           # BGR (h, w, 3) or grayscale (h, w) uint8 frames
@@ -373,15 +541,17 @@ def label_frames(self:SAMPseudoLabeler,
     cfg = self.config
     if cfg.backend == "grabcut": res = [self._grabcut(f, d) for f, d in zip(frames, detections)]
     elif cfg.image_mode == "crop":
-        res = [self._sam_crops(f, d) if len(d) else ([], []) for f, d in zip(frames, detections)]
+        res = [self._sam_crops(f, d) + (cfg.source,) if len(d) else ([], [], cfg.source)
+               for f, d in zip(frames, detections)]
     else:
         res = []
         for i in range(0, len(frames), cfg.batch_frames):
-            res += self._sam_frames(frames[i:i + cfg.batch_frames], detections[i:i + cfg.batch_frames])
+            res += [r + (cfg.source,) for r in
+                    self._sam_frames(frames[i:i + cfg.batch_frames], detections[i:i + cfg.batch_frames])]
     refs = frame_refs if frame_refs is not None else [""] * len(frames)
     return [FrameSegmentation([Detection(xyxy=b, mask_rle=r, score=s) for b, r, s in zip(d.xyxy, rles, scores)],
-                              d.frame_hw, d.camera_id, d.frame_index, source=cfg.source, frame_ref=ref)
-            for (rles, scores), d, ref in zip(res, detections, refs)]
+                              d.frame_hw, d.camera_id, d.frame_index, source=src, frame_ref=ref)
+            for (rles, scores, src), d, ref in zip(res, detections, refs)]
 
 # %% ../nbs/03_pseudo_label.ipynb #f84d9afb
 def _check_item(item, k:int):

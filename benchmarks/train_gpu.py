@@ -1,11 +1,17 @@
 """Train the real Mask R-CNN (R50-FPN-v2, random init: no weights can be downloaded here) on a synthetic-rig dataset of
 at least 1000 crops, then evaluate `MaskRCNNSegmentor` on full 1600x1200 frames of held-out cameras.
 
+The held-out cameras are two centre cameras (cam03, cam06) and three wall cameras (cam09, cam11, cam12), and the
+evaluation frames are chosen by `balanced_eval_frames` so that every group (each sex, moving and still, wall and centre
+cameras) has at least 50 fish (issue 15, part 1); `--eval-set-only` chooses them and prints the counts, on any machine.
+
 Prints: the dataset sizes, the training time, the best validation mask IoU on crops (overall and female), and the
-full-frame evaluation table (recall, precision, mean mask IoU, female IoU, boundary error, mask AP).
+full-frame evaluation table (recall, precision, mean mask IoU, female IoU, boundary error, mask AP), with a row each
+for wall and centre cameras.
 
     python benchmarks/train_gpu.py --out bench_out/train_gpu --minutes 5        # a GPU machine
     python benchmarks/train_gpu.py --out /tmp/smoke --smoke                     # CPU dry run of every step (tiny model)
+    python benchmarks/train_gpu.py --eval-set-only                               # the balanced held-out set, counted
 """
 import argparse, json, os, sys, time
 from multiprocessing import Pool
@@ -18,7 +24,49 @@ from aquapose.synthetic import SyntheticRig, RigConfig, coco_from_rig
 from aquapose.detect import DetectorConfig
 from aquapose.train import TrainConfig, train, plot_history
 from aquapose.segment import MaskRCNNSegmentor
-from aquapose.evaluate import evaluate
+from aquapose.evaluate import evaluate, group_scores
+
+GROUPS = ("female", "male", "moving", "still", "wall", "centre")   # what every evaluation set must hold 50 fish of
+
+def is_wall_camera(camera_id:str) -> bool:
+    "The rig's outer ring (cam07 on) looks at the tank wall; cam00 and the inner ring look at the open floor."
+    return int(camera_id[3:]) >= 7
+
+def fish_groups(camera_id:str, fish) -> tuple:
+    "The groups a ground-truth fish (a `FishTruth`) counts in: its sex, its motion, its camera's place."
+    return (fish.sex, "moving" if fish.moving else "still", "wall" if is_wall_camera(camera_id) else "centre")
+
+RUN_LEN = 4   # consecutive frames per evaluation run (MOG2 and segment_batch see video, not single stills)
+
+def balanced_eval_frames(rig, cams, starts, need:int=50, min_area_px:float=0.0) -> tuple:
+    """Runs of `RUN_LEN` consecutive frames, chosen greedily from candidate runs starting at `starts` on `cams` until
+    every group of `GROUPS` has `need` fish sightings: a fish counts once per run (on its first frame), since the
+    frames of a run show the same fish. Returns [(camera, first frame)] and the sightings per group."""
+    cand = []
+    for cam in cams:
+        for t in starts:
+            c = dict.fromkeys(GROUPS, 0)
+            for f in rig.render(cam, t).truths:
+                if f.area_px >= min_area_px:
+                    for g in fish_groups(cam, f): c[g] += 1
+            cand.append(((cam, t), c))
+    have, chosen = dict.fromkeys(GROUPS, 0), []
+    while any(have[g] < need for g in GROUPS) and cand:
+        gain = lambda c: sum(min(c[g], max(need - have[g], 0)) for g in GROUPS)
+        k = max(range(len(cand)), key=lambda i: gain(cand[i][1]))
+        if gain(cand[k][1]) == 0: break                       # no candidate helps: report what could be had
+        key, c = cand.pop(k); chosen.append(key)
+        for g in GROUPS: have[g] += c[g]
+    return sorted(chosen), have
+
+def group_counts(frames, min_area_px:float) -> dict:
+    "Exact fish counts per group over rendered `SyntheticFrame`s."
+    c = dict.fromkeys(GROUPS, 0)
+    for fr in frames:
+        for f in fr.truths:
+            if f.area_px >= min_area_px:
+                for g in fish_groups(fr.camera_id, f): c[g] += 1
+    return c
 
 def render_camera(job):
     "Write one camera's frames and COCO file (run in a worker process)."
@@ -46,6 +94,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=5.0, help="training time budget (the epoch count is fitted to it)")
     ap.add_argument("--smoke", action="store_true", help="tiny model and data: a CPU dry run of every step")
     ap.add_argument("--procs", type=int, default=max(1, (os.cpu_count() or 2) - 2))
+    ap.add_argument("--eval-set-only", action="store_true", help="choose the balanced evaluation set, count it, stop")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="a TrainConfig field of the recipe, e.g. --set normalize=crop --set mask_resolution=56")
     a = ap.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -54,14 +105,27 @@ def main():
     print("device:", torch.cuda.get_device_name(0) if dev == "cuda" else "cpu", "| torch", torch.__version__, flush=True)
     if a.smoke:
         rig_cfg = dict(n_cameras=13, frame_hw=(300, 400), seed=0)
-        train_cams, val_cams, n_tr, n_val, n_eval = ["cam00", "cam01"], ["cam11"], 200, 200, 12
-        arch, crop, pretrained, batch = "tiny", 64, None, 4
+        train_cams, val_cams, n_tr, n_val = ["cam00", "cam01"], ["cam03", "cam11"], 200, 200
+        arch, crop, pretrained, batch, need, starts = "tiny", 64, None, 4, 10, range(4000, 6000, 400)
     else:
         rig_cfg = dict(n_cameras=13, seed=0)
-        train_cams = [f"cam{i:02d}" for i in range(9)]
-        val_cams, n_tr, n_val, n_eval = ["cam09", "cam11", "cam12"], 3000, 3000, 60
-        arch, crop, pretrained, batch = "r50_fpn_v2", 256, None, 8
+        train_cams = ["cam00", "cam01", "cam02", "cam04", "cam05", "cam07", "cam08", "cam10"]   # 5 centre, 3 wall
+        val_cams, n_tr, n_val = ["cam03", "cam06", "cam09", "cam11", "cam12"], 3000, 3000         # 2 centre, 3 wall
+        arch, crop, pretrained, batch, need, starts = "r50_fpn_v2", 256, None, 8, 50, range(4000, 9000, 200)
     rig = SyntheticRig(RigConfig(**rig_cfg))
+    L = rig.config.scale * rig.config.fish_length_cm
+    min_area = 0.05 * L * L                     # slivers at the frame edge are ignored, as in the evaluation
+    t_pick = time.time()
+    runs, est = balanced_eval_frames(rig, val_cams, starts, need=need, min_area_px=min_area)
+    eval_frames = {cam: [t for c, t in runs if c == cam] for cam in val_cams}
+    print(f"balanced evaluation set: {len(runs)} runs of {RUN_LEN} frames on {val_cams} (frames {starts.start}+, after "
+          f"every validation frame); fish sightings (once per run) per group {est}; chosen in "
+          f"{time.time() - t_pick:.0f} s", flush=True)
+    if a.eval_set_only:
+        frames = [rig.render(c, t + k) for c, t in runs for k in range(RUN_LEN)]
+        print(f"fish per group in the {len(frames)} evaluated frames (>= {min_area:.0f} px; every frame counts, as in "
+              f"evaluate): {group_counts(frames, min_area)}; runs {runs}")
+        return
     data = out / "data"
     tr = merged_coco(rig_cfg, train_cams, n_tr, 100 if not a.smoke else 40, data, "train", a.procs)
     va = merged_coco(rig_cfg, val_cams, n_val, 100 if not a.smoke else 40, data, "val", a.procs)
@@ -70,16 +134,18 @@ def main():
           f"({len(val_cams)} held-out cameras); rendered in {time.time() - t0:.0f} s", flush=True)
 
     cfg = TrainConfig(str(tr), str(va), out_dir=str(out / "run"), pretrained=pretrained, arch=arch, crop_size=crop,
-                      batch_size=batch, lr=0.02, warmup_iters=100 if a.smoke else 300, epochs=1, patience=0,
-                      num_workers=min(12, a.procs), device=dev, progress=False, resume=True)
+                      batch_size=batch, lr=0.02, warmup_iters=100 if a.smoke else 300, epochs=200, patience=0,
+                      num_workers=min(12, a.procs), device=dev, progress=False, resume=True,
+                      time_limit_min=a.minutes if not a.smoke else 0.5)   # holds within an epoch; lr steps at 80% of it
+    for kv in a.set:                                  # --set normalize=crop --set mask_resolution=56 ...
+        k, v = kv.split("=", 1)
+        if k not in cfg.__dict__: ap.error(f"--set {kv}: TrainConfig has no field {k!r}")
+        try: v = json.loads(v)                        # numbers, true/false/null; anything else is a string
+        except json.JSONDecodeError: pass
+        cfg = TrainConfig.from_dict({**cfg.__dict__, k: v})
+    print(f"recipe: {cfg}", flush=True)
     t_train = time.time()
-    r1 = train(cfg)
-    per_epoch = r1.history[-1]["epoch_s"]
-    budget = 60 * a.minutes if not a.smoke else 30
-    epochs = max(2, min(80, int(budget / per_epoch)))
-    print(f"first epoch {per_epoch:.1f} s -> {epochs} epochs in the budget", flush=True)
-    cfg = TrainConfig.from_dict({**cfg.__dict__, "epochs": epochs, "time_limit_min": a.minutes + 1.5})
-    res = train(cfg)                                  # resumes after epoch 1, with more epochs
+    res = train(cfg)
     train_s = time.time() - t_train
     best = next(h for h in res.history if h["epoch"] == res.best_epoch)
     print(f"training: {len(res.history)} epochs, {res.history[-1]['iters']} iterations of batch {batch} in {train_s:.0f} s "
@@ -93,23 +159,27 @@ def main():
     seg = MaskRCNNSegmentor.from_checkpoint(res.best_path, DetectorConfig(fish_length_px=rig.config.scale * rig.config.fish_length_cm),
                                             device=dev)
     preds, truths, t_seg, n_frames = [], [], 0.0, 0
-    eval_cams = val_cams                                            # frames 4000+: after every validation frame
-    for cam in eval_cams:
+    for cam, starts_of in eval_frames.items():                       # the balanced runs of consecutive frames
+        if not starts_of: continue
         seg.detector.warm_up(cam, [rig.render(cam, t).image for t in range(0, 9000, 450)])
-        frames = [rig.render(cam, t) for t in range(4000, 4000 + n_eval)]
-        for s in range(0, len(frames), 8):
-            chunk = frames[s:s + 8]
+        for t0_run in starts_of:
+            chunk = [rig.render(cam, t0_run + k) for k in range(RUN_LEN)]
             if dev == "cuda": torch.cuda.synchronize()
             t = time.time()
-            preds += seg.segment_batch(np.stack([f.image for f in chunk]), cam, chunk[0].frame_index)
+            preds += seg.segment_batch(np.stack([f.image for f in chunk]), cam, t0_run)
             if dev == "cuda": torch.cuda.synchronize()
             t_seg += time.time() - t; n_frames += len(chunk)
-        truths += frames
-    L = rig.config.scale * rig.config.fish_length_cm
-    rep = evaluate(preds, truths, min_area_px=0.05 * L * L)
-    print(f"full-frame evaluation: {n_frames} frames of {eval_cams} at {rig.config.frame_hw[1]}x{rig.config.frame_hw[0]}, "
-          f"segment_batch {n_frames / t_seg:.1f} frames/s on {dev} (fp32)", flush=True)
+            truths += chunk
+    rep = evaluate(preds, truths, min_area_px=min_area)
+    print(f"full-frame evaluation: {n_frames} frames of {val_cams} at {rig.config.frame_hw[1]}x{rig.config.frame_hw[0]}, "
+          f"segment_batch {n_frames / t_seg:.1f} frames/s on {dev} (fp32); exact fish per group "
+          f"{group_counts(truths, min_area)}", flush=True)
     print(rep.to_markdown(), flush=True)
+    for place in ("wall", "centre"):                                 # the report's rows are per camera: add the two places
+        fish = [f for f in rep.fish if is_wall_camera(f.camera_id) == (place == "wall")]
+        g = group_scores("place", place, fish)
+        print(f"| place | {place} | {g.n_fish} | {g.n_found} | {g.recall:.3f} | {g.recall_any:.3f} | {g.mean_iou:.3f} | "
+              f"{g.boundary_px:.3f} |  |  |", flush=True)
     rep.save(out / "evaluation.json")
     for f in ("log.csv", "log.json"): (out / f).write_bytes((out / "run" / f).read_bytes())
     print(f"total {time.time() - t0:.0f} s", flush=True)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (or bring up to date) the project's virtual environment: the pinned torch pair first, then the package
-# in editable mode with its dev extra. Safe to re-run; does nothing when pyproject.toml has not changed.
+# in editable mode with its dev and cluster extras. Safe to re-run; does nothing when pyproject.toml has not changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${1:-.venv}
@@ -21,6 +21,6 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 # its optional CUDA extension (sam2 runs without it).
 "${PIP[@]}" install "setuptools>=61"
 SAM2_BUILD_CUDA=0 "${PIP[@]}" install --no-build-isolation "sam2==1.1.0"
-"${PIP[@]}" install -e ".[dev]"
+"${PIP[@]}" install -e ".[dev,cluster]"
 "$VENV/bin/python" -c "import aquapose, torch, cv2, pycocotools; print('aquapose', aquapose.__version__, '| torch', torch.__version__, '| cv2', cv2.__version__)"
 echo "$want" > "$STAMP"
