@@ -188,7 +188,7 @@ def config_from_args(cls, # the config dataclass
     "The config dataclass made from parsed options (its own checks run here)."
     return cls(**{n: getattr(args, n) for n in names}, **fixed)
 
-# %% ../nbs/09_cli.ipynb #d86ccbc5
+# %% ../nbs/09_cli.ipynb #7ff2bfc3
 class UserError(Exception):
     "A mistake the user can fix; `main` prints it as one `aquapose: error:` line and exits with code 2."
 
@@ -213,6 +213,12 @@ def _positive_int(v:str) -> int:
 def _project_options(p:argparse.ArgumentParser, cluster:bool=False):
     "The PROJECT argument of a project verb (and, for detect, label and segment, where to run)."
     p.add_argument("project", help="the project folder (holding aquapose.toml)")
+    if cluster:
+        p.add_argument("--workers", type=_positive_int, default=None,
+                       help="fan the cameras out in chunks over a local Ray cluster of N CPUs (pip install "
+                            "'aquapose[cluster]'); default: one process, no Ray")
+        p.add_argument("--ray", default=None, metavar="ADDRESS",
+                       help="join a running Ray cluster instead: 'auto' or HOST:PORT")
 
 def _parser() -> argparse.ArgumentParser:
     "The `aquapose` argument parser, with one sub-parser per command."
@@ -251,7 +257,7 @@ def _parser() -> argparse.ArgumentParser:
                        ("label", "pseudo-label every Nth frame of every camera from its detections (resumes)"),
                        ("status", "what is done, per camera and stage"),
                        ("report", "write report.html and metrics.json from what the project holds")):
-        _project_options(sub.add_parser(name, formatter_class=fmt, help=what))
+        _project_options(sub.add_parser(name, formatter_class=fmt, help=what), cluster=name in ("detect", "label"))
     ls = sub.add_parser("ls", formatter_class=fmt, help="review the pseudo-labels in Label Studio: push, serve, pull")
     lsv = ls.add_subparsers(dest="ls_cmd", required=True, metavar="STEP")
     for name, what in (("push", "send every pseudo-labelled frame, with its brush predictions, as review tasks"),
@@ -268,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     t.set_defaults(train_fields=add_config_options(t, TrainConfig, skip=("train_coco", "val_coco", "out_dir"),
                                                    keep=True))
     g = sub.add_parser("segment", formatter_class=fmt, help="segment every frame of every camera with the model")
-    _project_options(g)
+    _project_options(g, cluster=True)
     g.add_argument("--checkpoint", default=None,
                    help="a checkpoint from `aquapose train`; default: PROJECT/train/best.pt")
     g.add_argument("--camera", action="append", default=None, help="segment only this camera (repeat for more)")
@@ -335,9 +341,11 @@ def _project_cmd(a) -> int:
         return 0
     p = Project(a.project)
     if a.cmd == "detect":
-        for k, v in p.detect().items(): print(f"  {k}: {v['new']} frames detected, {v['kept']} already done")
+        for k, v in p.detect(workers=a.workers, address=a.ray).items():
+            print(f"  {k}: {v['new']} {v.get('unit', 'frames')} detected, {v['kept']} already done")
     elif a.cmd == "label":
-        for k, v in p.label().items(): print(f"  {k}: {v['labelled']} frames labelled, {v['skipped']} already done")
+        for k, v in p.label(workers=a.workers, address=a.ray).items():
+            print(f"  {k}: {v['labelled']} {v.get('unit', 'frames')} labelled, {v['skipped']} already done")
     elif a.cmd == "ls": return _ls_cmd(p, a)
     elif a.cmd == "train":
         r = p.train(**{n: getattr(a, n) for n in a.train_fields if hasattr(a, n)})
@@ -345,7 +353,8 @@ def _project_cmd(a) -> int:
               f"{r.best_epoch}: {r.best_path}")
         return 0
     elif a.cmd == "segment":
-        for k, path in p.segment(a.checkpoint, a.camera, a.device, a.save_video).items(): print(f"  {k}: {path}")
+        for k, path in p.segment(a.checkpoint, a.camera, a.device, a.save_video, workers=a.workers,
+                                address=a.ray).items(): print(f"  {k}: {path}")
     elif a.cmd == "evaluate":
         r = p.evaluate(a.truth, a.name)
         print(r.to_markdown())

@@ -82,7 +82,7 @@ class PseudoLabelConfig:
         if self.backend == "grabcut": return "grabcut-fallback"
         return f"sam2.1-{self.variant}" + ("-random-init" if self.random_init else "") + f"-{self.image_mode}"
 
-# %% ../nbs/03_pseudo_label.ipynb #7091e41d
+# %% ../nbs/03_pseudo_label.ipynb #fcff1d3c
 class CheckpointError(FileNotFoundError):
     "A SAM2 checkpoint is missing or unreadable."
 
@@ -90,7 +90,8 @@ def _ckpt_help(variant) -> str:
     fname = SAM2_VARIANTS[variant][1]
     return (f"Download {SAM2_URL}{fname} and put it at {CHECKPOINT_DIR / fname}, "
             f"or set {CHECKPOINT_ENV}=/path/to/{fname}, or pass checkpoint=... . "
-            "Without weights, use PseudoLabelConfig(backend='grabcut').")
+            "Without weights, use PseudoLabelConfig(backend='grabcut') (in a project: backend = \"grabcut\" in the "
+            "[pseudo_label] table of aquapose.toml).")
 
 def resolve_checkpoint(variant:str="small", # sam2.1 'tiny', 'small', 'base_plus' or 'large'
                        checkpoint=None,     # a checkpoint file, or a folder holding the variant's file; None: see below
