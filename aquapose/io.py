@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import check_frame, atomic_write
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'FrameSource', 'RecordStore', 'read_store']
+__all__ = ['IMAGE_SUFFIXES', 'FrameSource', 'spread_indexes', 'RecordStore', 'read_store']
 
 # %% ../nbs/00a_io.ipynb #cd4a93a2
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")   # what counts as a frame in an image folder
@@ -232,6 +232,17 @@ def frame_ref(self:FrameSource,
     i = _check_index(i, "frame_ref: i")
     if self.path is None: return ""
     return str(self._reader.files[i]) if self.kind in ("folder", "image") else f"{self.path}#{i}"
+
+# %% ../nbs/00a_io.ipynb #df40d61e
+def spread_indexes(start:int, # the range's first frame
+                   stop:int,  # its end (exclusive)
+                   n:int,     # how many frames to pick
+                  ) -> list:
+    "`n` frame indexes spread evenly over `[start, stop)`, its first and last frame included; all of them when fewer."
+    start, stop, n = (_check_index(v, k) for v, k in ((start, "spread_indexes: start"), (stop, "spread_indexes: stop"),
+                                                     (n, "spread_indexes: n")))
+    if stop <= start or n == 0: return []
+    return sorted(set(np.linspace(start, stop - 1, min(n, stop - start)).round().astype(int).tolist()))
 
 # %% ../nbs/00a_io.ipynb #140d447d
 _MAX_HEADER_BYTES = 1 << 24   # a header longer than this is not one (a video or a checkpoint given by mistake)

@@ -1,6 +1,6 @@
 """Cluster engine figures (issue 14: detect, label and segment fanned out over Ray), measured side by side in one run.
 
-Project: `--cameras` cameras x `--frames` frames of the synthetic rig at `--hw` (default 2 x 240 at 300x400, five
+Project: `--cameras` cameras x `--frames` frames of the synthetic rig at `--hw` (default 4 x 480 at 300x400, five
 fish), written as MPEG-4 video into a temporary folder. CPU only; segmentation uses a random-init tiny Mask R-CNN
 (64 px crops, proposals cut to 50/10, 3 detections per crop) in one `ModelServer` actor.
 
@@ -8,17 +8,18 @@ fish), written as MPEG-4 video into a temporary folder. CPU only; segmentation u
    chunks one after the other), then Ray with 1 worker and with 2 workers (`ray.init(num_cpus=N)`, started apart and
    left out of the throughput; each Ray mode first runs once untimed so that its worker processes have imported
    aquapose). Scaling efficiency = throughput(2 workers) / (2 x throughput(1 worker)).
-2. Ray's overhead per chunk: (Ray with 1 worker - one process) / chunks, on the same chunks; beside it the round trip
-   of an empty Ray task, and the chunk's own fixed work (its warm-up: 20 seeks, the median, priming MOG2) timed in
-   one process. The chunk length at which Ray's overhead falls under 5% of a chunk's work:
+2. Ray's overhead per chunk: the wall time of the 1-worker run less the time the chunks took (as each worker timed
+   them), per chunk; beside it the round trip of an empty Ray task, the start of a model server actor, and the
+   chunk's own fixed work (its warm-up: 20 seeks, the median, priming MOG2) timed in one process. The chunk length
+   at which Ray's overhead falls under 5% of a chunk's work:
    L = (overhead / 0.05 - fixed work) / (work per frame), at this resolution and at 1600x1200.
 3. Per-stage CPU costs at the real resolution (1600x1200, `--full-frames` frames, one core): decode, MOG2 detection
    (decode excluded), and a chunk's warm-up.
 The machine is shared (the load average is printed): wall times include waiting for a busy CPU.
-Usage: python benchmarks/bench_cluster.py [--cameras 2] [--frames 240] [--hw 300,400] [--chunk 60]
-       [--seg-frames 24] [--seg-chunk 8] [--full-frames 40] [--skip full]
+Usage: python benchmarks/bench_cluster.py [--cameras 4] [--frames 480] [--hw 300,400] [--chunk 60]
+       [--seg-frames 96] [--seg-chunk 24] [--full-frames 40] [--skip full]
 """
-import argparse, os, shutil, sys, tempfile, time
+import argparse, functools, os, shutil, sys, tempfile, time
 from pathlib import Path
 import cv2, numpy as np, torch
 from aquapose.synthetic import SyntheticRig, RigConfig
@@ -26,7 +27,7 @@ from aquapose.detect import DetectorConfig, MOG2Detector
 from aquapose.io import FrameSource
 from aquapose.segment import MaskRCNNSegmentor, SegmentorConfig
 from aquapose.train import build_model
-from aquapose.cluster import CameraJob, Chunking, detect_chunks, segment_chunks
+from aquapose.cluster import CameraJob, Chunking, ModelServer, detect_chunks, segment_chunks, _maskrcnn_runner
 
 def load() -> str: return "load %.1f" % os.getloadavg()[0]
 
@@ -84,9 +85,9 @@ def full_resolution(n:int, det_cfg_full) -> dict:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cameras", type=int, default=2); ap.add_argument("--frames", type=int, default=240)
+    ap.add_argument("--cameras", type=int, default=4); ap.add_argument("--frames", type=int, default=480)
     ap.add_argument("--hw", default="300,400"); ap.add_argument("--chunk", type=int, default=60)
-    ap.add_argument("--seg-frames", type=int, default=24); ap.add_argument("--seg-chunk", type=int, default=8)
+    ap.add_argument("--seg-frames", type=int, default=96); ap.add_argument("--seg-chunk", type=int, default=24)
     ap.add_argument("--full-frames", type=int, default=40); ap.add_argument("--skip", default="")
     a = ap.parse_args()
     skip = set(a.skip.split(",")) - {""}
@@ -117,7 +118,12 @@ def main():
     for w in (1, 2):
         t = time.perf_counter(); ray.init(num_cpus=w, include_dashboard=False, log_to_driver=False)
         print(f"ray.init(num_cpus={w}): {time.perf_counter() - t:.1f} s")
-        if w == 1: rt["noop"] = noop_roundtrip(ray)
+        if w == 1:
+            rt["noop"] = noop_roundtrip(ray)
+            t = time.perf_counter()
+            srv = ray.remote(ModelServer).options(num_cpus=0).remote(functools.partial(
+                _maskrcnn_runner, seg.model, None, 0.1, 0.5, 8))
+            ray.get(srv.stats.remote()); rt["server_start"] = time.perf_counter() - t; ray.kill(srv)
         for s, (fn, n) in stages.items():
             fn(f"{s}_warm", workers=w)                       # untimed: the workers import aquapose
             r = fn(f"{s}_ray{w}", workers=w)
@@ -131,14 +137,23 @@ def main():
         print(f"{s}: one process {f['serial']:.1f} | Ray 1 worker {f['ray1']:.1f} | Ray 2 workers {f['ray2']:.1f} | "
               f"speed-up 2 vs 1 worker {f['ray2'] / f['ray1']:.2f}x, scaling efficiency "
               f"{f['ray2'] / (2 * f['ray1']):.0%}; Ray 2 workers vs one process {f['ray2'] / f['serial']:.2f}x")
-    print("\n# Ray's overhead per chunk (detect, same chunks, 1 worker vs one process)")
+    print("\n# Ray's overhead per chunk: wall time of the 1-worker run less the chunks' own time (as each worker timed "
+          "it), per chunk; no model server in detect")
     d_ser, d_ray = res["detect"]["serial"], res["detect"]["ray1"]
-    over = (d_ray.seconds - d_ser.seconds) / n_det_chunks
+    over = (d_ray.seconds - sum(d_ray.chunk_seconds)) / len(d_ray.chunk_seconds)
     fixed = fixed_chunk_work(str(folder / "cam00.mp4"), a.frames, det_cfg)
-    per_frame = (d_ser.seconds - n_det_chunks * fixed) / d_ser.records
-    print(f"wall per chunk: one process {d_ser.seconds / n_det_chunks * 1000:.1f} ms, Ray 1 worker "
-          f"{d_ray.seconds / n_det_chunks * 1000:.1f} ms -> Ray overhead {over * 1000:.1f} ms/chunk; empty Ray task "
-          f"round trip {rt['noop'] * 1000:.2f} ms")
+    per_frame = (sum(d_ser.chunk_seconds) - n_det_chunks * fixed) / d_ser.records
+    print(f"detect: wall per chunk {d_ray.seconds / n_det_chunks * 1000:.1f} ms, of which in the chunk "
+          f"{np.mean(d_ray.chunk_seconds) * 1000:.1f} ms -> Ray overhead {over * 1000:.1f} ms/chunk (one process: "
+          f"{(d_ser.seconds - sum(d_ser.chunk_seconds)) / n_det_chunks * 1000:.1f} ms/chunk outside chunks); "
+          f"empty Ray task round trip {rt['noop'] * 1000:.2f} ms")
+    s_ser, s_ray = res["segment"]["serial"], res["segment"]["ray1"]
+    busy = sum(x["busy_s"] for x in s_ray.server)
+    print(f"segment: chunk time, one process {np.mean(s_ser.chunk_seconds):.2f} s, Ray 1 worker "
+          f"{np.mean(s_ray.chunk_seconds):.2f} s (its crops through the model server; a task waiting on the server "
+          f"frees its CPU, so chunks overlap); the server was busy {busy:.1f} s of the run's {s_ray.seconds:.1f} s "
+          f"({s_ray.server[0]['items']} crops in {s_ray.server[0]['passes']} passes); a model server actor starts and "
+          f"answers in {rt['server_start']:.1f} s (a new process importing torch: once per run and server)")
     print(f"chunk's own fixed work (warm-up) {fixed * 1000:.1f} ms; work per frame {per_frame * 1000:.2f} ms at "
           f"{hw[1]}x{hw[0]}")
     def l5(per_frame_s, fixed_s):
