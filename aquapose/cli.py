@@ -22,7 +22,7 @@ from .pseudo_label import PseudoLabelConfig
 # %% auto #0
 __all__ = ['run_demo', 'add_config_options', 'config_from_args', 'UserError', 'main']
 
-# %% ../nbs/09_cli.ipynb #6e17bfa9
+# %% ../nbs/09_cli.ipynb #48a53dfe
 def _render_videos(rig:SyntheticRig, cams:list, n_frames:int, stride:int, folder:Path, progress:bool) -> dict:
     "Write each camera's time-lapse as `<folder>/<camera>.mp4` (atomically) and return its ground truth per camera."
     truth = {}
@@ -48,6 +48,10 @@ def _keyed_truth(truth:dict, key_of:dict) -> dict:
                                        [TruthFish(t.mask_rle, t.sex, bool(t.moving), int(t.fish_id),
                                                   tuple(t.centroid_xy)) for t in fr.truths]) for k, fr in frames]
     return out
+
+def _demo_crop_size(frame_hw) -> int:
+    "The training crop that gives the rig's fish-to-crop ratio (256 px at 1600 px wide) at this frame size."
+    return max(64, int(round(256 * frame_hw[1] / 1600 / 32)) * 32)
 
 def run_demo(out_dir, # output folder (created; a second run resumes)
              n_cameras:int=3, # cameras, spread from the rig's centre to its wall; the last is held out of the review
@@ -79,13 +83,13 @@ def run_demo(out_dir, # output folder (created; a second run resumes)
     truth = stage("render", lambda: _render_videos(rig, cams, n_frames, stride, out / "videos" / "demo", progress))
     if (out / "project" / "aquapose.toml").exists(): proj = Project(out / "project")
     else:
-        proj = stage("init", lambda: Project.create(out / "project", [out / "videos" / "demo"], label_every=label_every,
-                                                    fish_length_px=cfg.scale * cfg.fish_length_cm))
+        proj = stage("init", lambda: Project.create(out / "project", [out / "videos" / "demo"],
+                                                    label_every=label_every))
         proj.pseudo_label = (PseudoLabelConfig(backend="sam2", variant=sam2_variant, checkpoint=str(sam2_checkpoint))
                              if sam2_checkpoint else PseudoLabelConfig(backend="grabcut"))
         proj.training = dataclasses.replace(proj.training, arch="tiny", pretrained=None, time_limit_min=train_minutes,
-                                            epochs=100, patience=0, lr=0.02, warmup_iters=20, num_workers=0,
-                                            progress=progress)
+                                            crop_size=_demo_crop_size(frame_hw), epochs=100, patience=0, lr=0.02,
+                                            warmup_iters=20, num_workers=0, progress=progress)
         proj.save()
     key_of = {c.camera_id: c.key for c in proj.cameras}
     truths = _keyed_truth(truth, key_of)
@@ -121,6 +125,8 @@ def run_demo(out_dir, # output folder (created; a second run resumes)
                                                title="aquapose demo (synthetic rig, simulated review)"))
     summary = {"aquapose_version": aquapose.__version__, "rig_config": asdict(cfg), "simulated_review": True,
                "label_studio": label_studio, "reviewed_cameras": reviewed, "held_out_camera": held_out,
+               "fish_length_px": {"measured": proj.detector.fish_length_px,
+                                  "rig": cfg.scale * cfg.fish_length_cm},
                "review": {k: v for k, v in rev.items() if k != "strays"}, "train": {
                    "stopped": fit.stopped, "epochs": len(fit.history), "best_val_iou": fit.best_val_iou,
                    "note": "the tiny architecture from random initialisation, minutes on a CPU: a smoke run, "
@@ -188,7 +194,7 @@ def config_from_args(cls, # the config dataclass
     "The config dataclass made from parsed options (its own checks run here)."
     return cls(**{n: getattr(args, n) for n in names}, **fixed)
 
-# %% ../nbs/09_cli.ipynb #7ff2bfc3
+# %% ../nbs/09_cli.ipynb #011c6669
 class UserError(Exception):
     "A mistake the user can fix; `main` prints it as one `aquapose: error:` line and exits with code 2."
 
@@ -327,8 +333,13 @@ def _demo_cmd(a) -> int:
 def _print_status(p) -> None:
     rows = p.status()
     cols = list(rows[0]) if rows else []
-    print("  ".join(f"{c:>16}" for c in cols))
-    for r in rows: print("  ".join(f"{str(r[c]):>16}" for c in cols))
+    w = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in cols}     # each column as wide as its widest
+    print("  ".join(f"{c:<{w[c]}}" for c in cols))
+    for r in rows: print("  ".join(f"{str(r[c]):<{w[c]}}" for c in cols))
+    t = p.training_summary()
+    print("training: " + ("none yet (`aquapose train PROJECT` after `aquapose ls pull PROJECT`)" if t is None else
+                          f"{t.get('epochs')} epochs, stopped: {t.get('stopped')}, best val mask IoU "
+                          f"{t.get('best_val_iou', float('nan')):.3f}" + (" (FAILED)" if t.get("failed") else "")))
 
 def _project_cmd(a) -> int:
     "The project verbs: thin calls into `aquapose.project.Project`."

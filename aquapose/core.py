@@ -15,9 +15,9 @@ from scipy.optimize import linear_sum_assignment
 
 # %% auto #0
 __all__ = ['as_mask', 'encode_mask', 'check_rle', 'rle_counts', 'decode_mask', 'empty_rle', 'paste_mask', 'as_boxes',
-           'xywh_to_xyxy', 'rle_area', 'rle_to_box', 'decode_window', 'box_iou', 'mask_iou', 'Matching', 'match_iou',
-           'Detection', 'FrameSegmentation', 'check_frame', 'get_device', 'file_mode', 'atomic_write', 'read_json',
-           'draw_overlay', 'contact_sheet', 'show_image']
+           'xywh_to_xyxy', 'rle_area', 'rle_to_box', 'decode_window', 'rle_centroid', 'box_iou', 'mask_iou', 'Matching',
+           'match_iou', 'Detection', 'FrameSegmentation', 'check_frame', 'get_device', 'file_mode', 'atomic_write',
+           'read_json', 'draw_overlay', 'contact_sheet', 'show_image']
 
 # %% ../nbs/00_core.ipynb #0214bf86
 def as_mask(mask, # (h, w) numpy array, bool or uint8 (any nonzero value is foreground, e.g. 0/1 or 0/255)
@@ -222,6 +222,14 @@ def decode_window(rle, # full-frame pycocotools RLE dict
     inside = np.searchsorted(on_start, pos, "right") - np.searchsorted(on_end, pos, "right")
     return np.ascontiguousarray(inside.T > 0)
 
+# %% ../nbs/00_core.ipynb #c8794edb
+def rle_centroid(rle, # pycocotools RLE dict
+                ) -> tuple: # (x, y) in frame pixels
+    "The (x, y) centroid of an RLE's mask, decoded in its tight box only; (nan, nan) for an empty mask."
+    x0, y0, x1, y1 = rle_to_box(rle).astype(int)
+    ys, xs = np.nonzero(decode_window(rle, (x0, y0, x1, y1)))
+    return (float(x0 + xs.mean()), float(y0 + ys.mean())) if len(xs) else (float("nan"), float("nan"))
+
 # %% ../nbs/00_core.ipynb #dfe58d0c
 def box_iou(boxes_a, # (n, 4) xyxy boxes
             boxes_b, # (m, 4) xyxy boxes
@@ -286,7 +294,7 @@ def match_iou(iou, # (n_pred, n_gt) IoU (or any gain) matrix: rows are predictio
     ok = iou[rows, cols] >= min_iou
     return Matching(rows[ok], cols[ok], iou[rows, cols][ok], n_pred, n_gt)
 
-# %% ../nbs/00_core.ipynb #58cdcc00
+# %% ../nbs/00_core.ipynb #21558933
 @dataclass
 class Detection:
     "One fish: an xyxy box in frame pixels, its mask as a full-frame pycocotools RLE, and a score."
@@ -316,13 +324,16 @@ class Detection:
     @classmethod
     def from_dict(cls, d:dict): # a dict written by `to_dict`
         "The detection `to_dict` wrote."
+        if not isinstance(d, dict) or any(k not in d for k in ("xyxy", "mask_rle", "score")):
+            raise ValueError(f"not a Detection record: expected 'xyxy' (its box), 'mask_rle' and 'score', got "
+                             f"{sorted(d) if isinstance(d, dict) else type(d).__name__}.")
         return cls(np.asarray(d["xyxy"], np.float64), d["mask_rle"], d["score"])
     def __eq__(self, o):
         return (isinstance(o, Detection) and np.array_equal(self.xyxy, o.xyxy) and self.score == o.score
                 and [int(v) for v in self.mask_rle["size"]] == [int(v) for v in o.mask_rle["size"]]
                 and self.mask_rle["counts"] == o.mask_rle["counts"])
 
-# %% ../nbs/00_core.ipynb #0085f637
+# %% ../nbs/00_core.ipynb #8b1dcd47
 @dataclass
 class FrameSegmentation:
     """Every fish a stage found in one frame of one camera: the one per-frame result type of the pipeline.
@@ -385,8 +396,14 @@ class FrameSegmentation:
         "The frame `to_dict` wrote."
         for k in ("detections", "frame_hw", "camera_id", "frame_index"):
             if k not in d: raise ValueError(f"not a FrameSegmentation record: no {k!r} in keys {sorted(d)[:8]}.")
-        return cls([Detection.from_dict(x) for x in d["detections"]], d["frame_hw"], d["camera_id"], d["frame_index"],
-                   d.get("source", ""), d.get("frame_ref", ""))
+        if not isinstance(d["detections"], list):
+            raise ValueError(f"not a FrameSegmentation record: 'detections' is a {type(d['detections']).__name__}, "
+                             "not a list.")
+        dets = []
+        for j, x in enumerate(d["detections"]):
+            try: dets.append(Detection.from_dict(x))
+            except (ValueError, TypeError) as e: raise ValueError(f"detection {j}: {e}") from None
+        return cls(dets, d["frame_hw"], d["camera_id"], d["frame_index"], d.get("source", ""), d.get("frame_ref", ""))
     def to_json(self) -> str:
         "One line of JSON."
         return json.dumps(self.to_dict())

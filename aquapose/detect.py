@@ -18,8 +18,8 @@ __all__ = ['SHADOW_VALUE', 'DROP_SHADOWS_ABOVE', 'FLICKER_ROWS', 'FLICKER_MIN_GA
            'MIN_COMPONENT_SHARE', 'FRAGMENT_AREA', 'MAX_MERGE_GAP', 'MIN_BLOB_SHARE', 'CORE_VALUE', 'CORE_CLOSE',
            'MIN_CORE', 'ONE_FISH_LONG', 'ONE_FISH_AREA', 'SPLIT_LONG', 'FISH_PER_SPLIT_AREA', 'MAX_PARTS', 'ATTACH',
            'OWN_FISH_AREA', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES', 'FULL_SCORE_AREA',
-           'DetectorConfig', 'MotionDetections', 'MOG2Detector', 'foreground_to_detections', 'FishLengthEstimate',
-           'estimate_fish_length', 'run_on_rig', 'detections_overlay', 'detector_panel']
+           'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector', 'foreground_to_detections',
+           'FishLengthEstimate', 'estimate_fish_length', 'run_on_rig', 'detections_overlay', 'detector_panel']
 
 # %% ../nbs/02_detect.ipynb #86faf65d
 @dataclass
@@ -603,46 +603,6 @@ def detect_batch(self:MOG2Detector,
             raise ValueError(f"detect_batch: expected an (n, h, w) or (n, h, w, 3) stack, got shape {frames.shape}.")
     return [self.detect(f, camera_id, first_index + i) for i, f in enumerate(frames)]
 
-# %% ../nbs/02_detect.ipynb #16bfa98b
-@patch
-def warm_up(self:MOG2Detector,
-            camera_id:str,  # the camera to prime; its model starts afresh
-            frames,         # at least 3 frames of that camera, spread across the clip (e.g. 20 over the whole video)
-           ) -> np.ndarray:
-    "Prime `camera_id`'s model with the median of frames spread across the clip; returns that background."
-    camera_id = _check_camera_id(camera_id)
-    frames = [check_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]
-    if len(frames) < 3:
-        raise ValueError(f"warm_up: expected at least 3 frames spread across the clip, got {len(frames)}; "
-                         "pass e.g. 20 frames sampled over the whole video.")
-    cam = self._camera(camera_id, frames[0])
-    for f in frames: self._camera(camera_id, f)
-    cam.ref_mean = 0.0
-    prepared = [self._prepare(cam, f, update=False) for f in frames]
-    bg = np.median(np.stack(prepared), axis=0).astype(np.uint8)
-    cam.model = self._new_model()
-    cam.model.apply(bg, learningRate=1.0)
-    for img in prepared:                # learn each pixel's noise; fish in these frames stay minor modes
-        cam.model.apply(img, learningRate=self.config.warmup_learning_rate)
-    cam.warmed = True
-    return bg
-
-# %% ../nbs/02_detect.ipynb #b808cf6c
-@patch
-def background(self:MOG2Detector,
-               camera_id:str,  # a camera that has had a frame or a warm-up
-              ) -> np.ndarray:
-    "The current background image of `camera_id` (MOG2's `getBackgroundImage`), uint8 at full frame resolution."
-    camera_id = _check_camera_id(camera_id)
-    cam = self._cams.get(camera_id)
-    if cam is None:
-        raise ValueError(f"background: camera {camera_id!r} has no background model yet (cameras with one: "
-                         f"{self.camera_ids}); call warm_up({camera_id!r}, frames) or detect a frame of it first.")
-    bg = cam.model.getBackgroundImage()
-    if cam.channels == 1 and bg.ndim == 3: bg = cv2.cvtColor(bg, cv2.COLOR_BGR2GRAY)
-    if bg.shape[:2] != cam.hw: bg = cv2.resize(bg, (cam.hw[1], cam.hw[0]), interpolation=cv2.INTER_LINEAR)
-    return bg
-
 # %% ../nbs/02_detect.ipynb #b7082240
 @dataclass
 class FishLengthEstimate:
@@ -683,6 +643,60 @@ def estimate_fish_length(frames,                # >= 3 frames of one camera (BGR
     f = np.array(found)
     f = f[f[:, 1] >= 0.25 * np.quantile(f[:, 1], 0.98)]
     return FishLengthEstimate(float(np.median(f[:, 0]) / k), len(f), len(frames))
+
+# %% ../nbs/02_detect.ipynb #c3eebc3b
+@patch
+def warm_up(self:MOG2Detector,
+            camera_id:str,  # the camera to prime; its model starts afresh
+            frames,         # at least 3 frames of that camera, spread across the clip (e.g. 20 over the whole video)
+           ) -> np.ndarray:
+    "Prime `camera_id`'s model with the median of frames spread across the clip; returns that background."
+    camera_id = _check_camera_id(camera_id)
+    frames = [check_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]
+    if len(frames) < 3:
+        raise ValueError(f"warm_up: expected at least 3 frames spread across the clip, got {len(frames)}; "
+                         "pass e.g. 20 frames sampled over the whole video.")
+    cam = self._camera(camera_id, frames[0])
+    for f in frames: self._camera(camera_id, f)
+    cam.ref_mean = 0.0
+    prepared = [self._prepare(cam, f, update=False) for f in frames]
+    bg = np.median(np.stack(prepared), axis=0).astype(np.uint8)
+    cam.model = self._new_model()
+    cam.model.apply(bg, learningRate=1.0)
+    for img in prepared:                # learn each pixel's noise; fish in these frames stay minor modes
+        cam.model.apply(img, learningRate=self.config.warmup_learning_rate)
+    cam.warmed = True
+    _check_fish_length(camera_id, frames, self.config.fish_length_px)
+    return bg
+
+LENGTH_WARN_FACTOR = 2.0   # warm_up warns when the footage's fish length and fish_length_px are further apart than this
+
+def _check_fish_length(camera_id:str, frames:list, length_px:float) -> None:
+    "Warn when the fish in `frames` look more than LENGTH_WARN_FACTOR times longer or shorter than `length_px`."
+    est = estimate_fish_length(frames, work_width=400)                 # a quarter of the cost at 1600x1200
+    if est.n_blobs < 5 or not np.isfinite(est.length_px): return      # too little to go on: no fish moved, or few
+    if max(est.length_px / length_px, length_px / est.length_px) > LENGTH_WARN_FACTOR:
+        warnings.warn(f"camera {camera_id!r}: fish_length_px is {length_px:g}, but the fish in its warm-up frames look "
+                      f"{est.length_px:.0f} px long (estimate_fish_length: {est.n_blobs} blobs in {est.n_frames} "
+                      f"frames). The detector splits, joins and drops blobs by this length; set it to the fish's "
+                      f"length in pixels: DetectorConfig(fish_length_px={est.length_px:.0f}), or fish_length_px in "
+                      "the [detector] table of aquapose.toml.", stacklevel=3)
+
+# %% ../nbs/02_detect.ipynb #b808cf6c
+@patch
+def background(self:MOG2Detector,
+               camera_id:str,  # a camera that has had a frame or a warm-up
+              ) -> np.ndarray:
+    "The current background image of `camera_id` (MOG2's `getBackgroundImage`), uint8 at full frame resolution."
+    camera_id = _check_camera_id(camera_id)
+    cam = self._cams.get(camera_id)
+    if cam is None:
+        raise ValueError(f"background: camera {camera_id!r} has no background model yet (cameras with one: "
+                         f"{self.camera_ids}); call warm_up({camera_id!r}, frames) or detect a frame of it first.")
+    bg = cam.model.getBackgroundImage()
+    if cam.channels == 1 and bg.ndim == 3: bg = cv2.cvtColor(bg, cv2.COLOR_BGR2GRAY)
+    if bg.shape[:2] != cam.hw: bg = cv2.resize(bg, (cam.hw[1], cam.hw[0]), interpolation=cv2.INTER_LINEAR)
+    return bg
 
 # %% ../nbs/02_detect.ipynb #65c9dd27
 def run_on_rig(detector:MOG2Detector,  # the detector to feed; each camera is reset before its frames

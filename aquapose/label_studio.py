@@ -74,7 +74,7 @@ def rle_ls_to_mask(rle_ls,            # Label Studio brush RLE: a list of ints i
     "Decode Label Studio brush RLE into a (height, width) bool mask: alpha >= `threshold`."
     return rle_ls_to_alpha(rle_ls, width, height) >= threshold
 
-# %% ../nbs/04_label_studio.ipynb #22b2bbf0
+# %% ../nbs/04_label_studio.ipynb #c4423e04
 @dataclass
 class LabelStudioConfig:
     "How tasks are made and annotations read back; saved in the tasks file and in every COCO file made from it."
@@ -103,16 +103,9 @@ def _as_label(p, i:int) -> FrameSegmentation:
         raise ValueError(f"labels[{i}]: expected a FrameSegmentation or a pseudo-label record (dict), "
                          f"got {type(p).__name__}.")
     where = f"labels[{i}] ({p.get('camera_id', '?')}:{p.get('frame_index', '?')})"
-    need = ("camera_id", "frame_index", "frame_hw", "detections")
-    if any(k not in p for k in need) or not isinstance(p["detections"], list):
-        raise ValueError(f"{where}: expected a pseudo-label record with {list(need)}, got keys {sorted(p)}; "
-                         "read records with `aquapose.io.read_store`.")
-    for j, d in enumerate(p["detections"]):
-        if not isinstance(d, dict) or "xyxy" not in d or "mask_rle" not in d:
-            raise ValueError(f"{where}, detection {j}: expected 'xyxy' (its box) and 'mask_rle', "
-                             f"got {sorted(d) if isinstance(d, dict) else type(d).__name__}.")
     try: return FrameSegmentation.from_dict(p)
-    except (ValueError, TypeError, KeyError) as e: raise ValueError(f"{where}: {e}") from None
+    except (ValueError, TypeError, KeyError) as e:
+        raise ValueError(f"{where}: {e} Read pseudo-label records with `aquapose.io.read_store`.") from None
 
 def select_frames(labels,                     # `FrameSegmentation`s, or pseudo-label records (dicts) from `read_store`
                   cfg:LabelStudioConfig=None, # `empty_fraction` and `seed` are used

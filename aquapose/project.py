@@ -403,22 +403,40 @@ def _label(self:Project, progress:bool=True, # show a progress bar per camera
     return out
 Project.label = _label
 
-# %% ../nbs/08_project.ipynb #103d94ba
+# %% ../nbs/08_project.ipynb #dcd0fb0a
+def _read_json_file(path:Path, what:str) -> dict:
+    try: return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as e: raise ValueError(f"{path}: cannot read {what} ({e}).") from None
+
 def _status(self:Project) -> list:
-    "One row per camera: frames, and the records each stage's store holds."
+    "One row per camera: frames, the records of detections and labels, frames reviewed, and segment records."
+    coco, pushed = self.path / REVIEW / "coco.json", (self.path / REVIEW / "pushed.json").exists()
+    reviewed = {}
+    if coco.exists():
+        for im in _read_json_file(coco, "the reviewed COCO file").get("images", []):
+            reviewed[im.get("camera_id")] = reviewed.get(im.get("camera_id"), 0) + 1
     rows = []
     for cam in self.cameras:
         row = {"camera": cam.key, "frames": cam.n_frames}
         for stage, kind, want in (("detections", "detections", cam.n_frames),
-                                  ("labels", "pseudo_labels", len(range(0, cam.n_frames, self.settings.label_every)))):
+                                  ("labels", "pseudo_labels", len(range(0, cam.n_frames, self.settings.label_every))),
+                                  ("segments", "segmentations", cam.n_frames)):
             p = self.store_path(stage, cam)
             n = len(read_store(p, kind)[1]) if p.exists() else 0
             row[stage] = f"{n}/{want}" + (" done" if n >= want else "")
+        row["review"] = (f"{reviewed.get(cam.key, 0)} frames" if coco.exists() else
+                         "pushed, not pulled" if pushed else "-")
         rows.append(row)
     return rows
+
+def _training_summary(self:Project) -> dict|None:
+    "The training run's `summary.json` (epochs, stopped, best_val_iou, failed, ...), or None before any training."
+    p = Path(self.training.out_dir) / "summary.json"
+    return _read_json_file(p, "the training summary") if p.exists() else None
+Project.training_summary = _training_summary
 Project.status = _status
 
-# %% ../nbs/08_project.ipynb #cc15979a
+# %% ../nbs/08_project.ipynb #e24a42b5
 def _cameras(self:Project, cameras=None, # camera keys (`session/camera`) or ids, one or a list; None: all
             ) -> list:
     "The project's cameras named by key (`session/camera`) or camera id; None: all of them."
@@ -453,10 +471,6 @@ def _ls_server(self:Project, port:int=None, # the port to ask for; None: a free 
     "The project's Label Studio server: its data (projects, reviews, login) kept in `review/label-studio/`."
     return LabelStudioServer(self.path / REVIEW, venv=venv, data_dir=self.path / REVIEW / "label-studio", port=port)
 Project.ls_server = _ls_server
-
-def _read_json_file(path:Path, what:str) -> dict:
-    try: return json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as e: raise ValueError(f"{path}: cannot read {what} ({e}).") from None
 
 def _ls_push(self:Project, client=None, # a `LabelStudioClient` of a running server; None: start the project's own
              cameras=None, # cameras to review (keys or ids); None: all
