@@ -319,7 +319,7 @@ def _segment_chunk(job:CameraJob, start:int, stop:int, segmentor, chunking:Chunk
     write_chunk(job.store, "segmentations", header, start, stop, recs)
     return _summary(job, start, stop, len(recs), t0)
 
-# %% ../nbs/08a_cluster.ipynb #a3ed25e6
+# %% ../nbs/08a_cluster.ipynb #57e0f65d
 GRABCUT_SEED = 0   # OpenCV's RNG is seeded with this at the start of every label chunk
 
 def _labeller_runner(config:PseudoLabelConfig):
@@ -327,6 +327,7 @@ def _labeller_runner(config:PseudoLabelConfig):
     labeller = SAMPseudoLabeler(config)
     def run(items:list) -> list:
         return labeller.label_frames([f for f, _, _ in items], [d for _, d, _ in items], [r for _, _, r in items])
+    run.labeller = labeller          # for the chunk that gives it a camera's background (the no-weights fallback)
     return run
 
 _LABELLERS = {}   # config (JSON) -> labeller run function, one per process: SAM2 loads once per worker
@@ -338,14 +339,25 @@ def _local_labeller(config:PseudoLabelConfig):
     return _LABELLERS[key]
 
 def _label_chunk(job:CameraJob, start:int, stop:int, config:PseudoLabelConfig, every:int, header:dict,
-                 detections:dict, server=None) -> dict:
+                 detections:dict, background=None, server=None) -> dict:
     "Label the sampled frames of chunk `[start, stop)` of `job` from their `detections` records; write its chunk file."
     t0 = time.perf_counter()
     src, want = FrameSource(job.source), _frames_of(job, start, stop, every)
     cv2.setRNGSeed(GRABCUT_SEED)   # GrabCut draws from OpenCV's RNG: a chunk's labels must not depend on the process
     items = [(f, MotionDetections.from_segmentation(FrameSegmentation.from_dict(detections[i])), src.frame_ref(i))
              for i, f in zip(want, src.read(want))]
-    if server is None: labels = _local_labeller(config)(items)
+    if server is None:
+        run = _local_labeller(config)
+        if background is not None:          # (DetectorConfig, Chunking): the fallback mattes against this chunk's floor
+            det_cfg, chunking = background
+            warm, bg = chunking.warmup_indexes(start, stop, job.n_frames), None
+            if warm:
+                det = MOG2Detector(det_cfg)
+                det.warm_up(job.camera_id, src.read(warm)); bg = det.background(job.camera_id)
+            run.labeller.set_background(job.camera_id, bg)
+        cv2.setRNGSeed(GRABCUT_SEED)
+        try: labels = run(items)
+        finally: run.labeller.set_background(job.camera_id, None)
     else: labels = _ray().get(server.submit.remote(items))
     write_chunk(job.store, "pseudo_labels", header, start, stop, [p.to_dict() for p in labels])
     return _summary(job, start, stop, len(labels), t0)
@@ -510,7 +522,7 @@ def segment_chunks(jobs:list, # `CameraJob`s, one per camera
     return _run_stage("segment", "segmentations", jobs, headers, chunking, 1, _segment_chunk,
                       lambda k: (spec, chunking, headers[k]), workers, address, build, servers, progress)
 
-# %% ../nbs/08a_cluster.ipynb #7bd3a8f7
+# %% ../nbs/08a_cluster.ipynb #525f3b02
 def _sampled_detections(job:CameraJob, every:int) -> dict:
     "{frame_index: detection record} of the frames a label run needs, read once from the job's detection store."
     if job.detections is None or not Path(job.detections).exists():
@@ -532,6 +544,10 @@ def label_chunks(jobs:list, # `CameraJob`s with `detections` set, one per camera
                  address:str=None, # join a Ray cluster: 'auto' or 'HOST:PORT'
                  servers:int=None, # SAM2 servers (actors); None: one per GPU of the cluster, one without GPUs
                  progress:bool=False, # show a progress bar over chunks
+                 detector:DetectorConfig=None, # the no-weights fallback's background: each chunk's warm-up through
+                                               # this detector (backend 'grabcut', use_background); None: no background
+                 warmup_frames:int=20, # frames that prime each chunk's background (with `detector`)
+                 warmup_span:int=9000, # ... spread over this many frames around the chunk (clipped to the video)
                 ) -> StageRun:
     "Pseudo-labels of every `every`-th frame of every job from its detection store, chunk by chunk; resumes."
     jobs = _check_jobs(jobs, "label")
@@ -539,12 +555,17 @@ def label_chunks(jobs:list, # `CameraJob`s with `detections` set, one per camera
         raise ValueError(f"label_chunks: config: expected a PseudoLabelConfig, got {type(config).__name__}.")
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
         raise ValueError(f"label_chunks: every: expected an int >= 1, got {every!r}.")
-    chunking = Chunking(chunk_frames, 0, 0)                 # labels do not depend on the chunking: not in the header
-    headers = [{"config": asdict(config), "source": config.source, **j.header} for j in jobs]
+    if detector is not None and not isinstance(detector, DetectorConfig):
+        raise ValueError(f"label_chunks: detector: expected a DetectorConfig or None, got {type(detector).__name__}.")
+    bg = detector is not None and config.backend == "grabcut" and config.use_background
+    # without a background, labels do not depend on the chunking: it is not in the header
+    chunking = Chunking(chunk_frames, warmup_frames, warmup_span) if bg else Chunking(chunk_frames, 0, 0)
+    extra = {"background": {"detector": asdict(detector), "chunking": asdict(chunking)}} if bg else {}
+    headers = [{"config": asdict(config), "source": config.source, **j.header, **extra} for j in jobs]
     dets = {}
     def args(k):
         if k not in dets: dets[k] = _sampled_detections(jobs[k], every)
-        return (config, every, headers[k], dets[k])
+        return (config, every, headers[k], dets[k], (detector, chunking) if bg else None)
     serial = workers is None and address is None
     build = None if serial or config.backend == "grabcut" else functools.partial(_labeller_runner, config)
     return _run_stage("label", "pseudo_labels", jobs, headers, chunking, every, _label_chunk,

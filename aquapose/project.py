@@ -361,7 +361,7 @@ def _detect(self:Project, progress:bool=True, # show a progress bar per camera
     return done
 Project.detect = _detect
 
-# %% ../nbs/08_project.ipynb #64a108ff
+# %% ../nbs/08_project.ipynb #5bbbd966
 def _label(self:Project, progress:bool=True, # show a progress bar per camera
            labeller:SAMPseudoLabeler=None, # a labeller to use instead of one built from the project's config
            workers:int=None, # fan out over a local Ray cluster of this many CPUs (`aquapose.cluster`)
@@ -371,7 +371,8 @@ def _label(self:Project, progress:bool=True, # show a progress bar per camera
     self.check_sources()
     if workers is not None or address is not None:
         run = label_chunks(_jobs(self, "labels"), self.pseudo_label, every=self.settings.label_every,
-                           workers=workers, address=address, progress=progress)
+                           workers=workers, address=address, progress=progress, detector=self.detector,
+                           warmup_frames=self.settings.warmup_frames)
         return {k: {"labelled": v["new"], "skipped": v["kept"], "unit": "chunks"}
                 for k, v in _cluster_counts(self, run).items()}
     labeller = labeller or SAMPseudoLabeler(self.pseudo_label)
