@@ -319,7 +319,7 @@ def _segment_chunk(job:CameraJob, start:int, stop:int, segmentor, chunking:Chunk
     write_chunk(job.store, "segmentations", header, start, stop, recs)
     return _summary(job, start, stop, len(recs), t0)
 
-# %% ../nbs/08a_cluster.ipynb #57e0f65d
+# %% ../nbs/08a_cluster.ipynb #e69e42e0
 GRABCUT_SEED = 0   # OpenCV's RNG is seeded with this at the start of every label chunk
 
 def _labeller_runner(config:PseudoLabelConfig):
@@ -343,7 +343,6 @@ def _label_chunk(job:CameraJob, start:int, stop:int, config:PseudoLabelConfig, e
     "Label the sampled frames of chunk `[start, stop)` of `job` from their `detections` records; write its chunk file."
     t0 = time.perf_counter()
     src, want = FrameSource(job.source), _frames_of(job, start, stop, every)
-    cv2.setRNGSeed(GRABCUT_SEED)   # GrabCut draws from OpenCV's RNG: a chunk's labels must not depend on the process
     items = [(f, MotionDetections.from_segmentation(FrameSegmentation.from_dict(detections[i])), src.frame_ref(i))
              for i, f in zip(want, src.read(want))]
     if server is None:
@@ -355,7 +354,7 @@ def _label_chunk(job:CameraJob, start:int, stop:int, config:PseudoLabelConfig, e
                 det = MOG2Detector(det_cfg)
                 det.warm_up(job.camera_id, src.read(warm)); bg = det.background(job.camera_id)
             run.labeller.set_background(job.camera_id, bg)
-        cv2.setRNGSeed(GRABCUT_SEED)
+        cv2.setRNGSeed(GRABCUT_SEED)     # GrabCut draws from OpenCV's RNG: labels must not depend on the process
         try: labels = run(items)
         finally: run.labeller.set_background(job.camera_id, None)
     else: labels = _ray().get(server.submit.remote(items))
