@@ -32,6 +32,7 @@ VARIANTS = {   # name -> the TrainConfig fields it changes from the baseline
     "female-weight-2": dict(female_weight=2.0),
     "context-crop-1.5x": dict(crop_size=1.5),     # a factor of the baseline crop, made a size in main()
     "mask-56": dict(mask_resolution=56),
+    "crop-norm+context-1.5x": dict(normalize="crop", crop_size=1.5),   # the two that beat the seed spread, together
 }
 
 def main():

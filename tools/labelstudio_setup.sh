@@ -13,7 +13,7 @@ STAMP="$VENV/.labelstudio-installed"
 want="$(sha256sum tools/labelstudio_setup.sh | cut -c1-16)-$LS_VERSION"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then exit 0; fi
 if [ ! -x "$VENV/bin/python" ]; then echo "creating $VENV (Label Studio server) with $("$PY" --version)"; "$PY" -m venv "$VENV"; fi
-PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q --no-cache-dir)
 "${PIP[@]}" install --upgrade pip
 # Pinned exactly: with a looser spec pip may silently fall back to an old server to satisfy some other pin.
 "${PIP[@]}" install "label-studio==$LS_VERSION"

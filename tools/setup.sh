@@ -13,7 +13,15 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "creating $VENV with $("$PY" --version)"
   "$PY" -m venv "$VENV"
 fi
-PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+if [ ! -f "$STAMP" ]; then   # a first install: torch's build alone is 5.5 GB; pip's own error comes only mid-way
+  free_gb=$(df -Pk . | awk 'NR == 2 {print int($4 / 1048576)}')
+  if [ "${free_gb:-99}" -lt 7 ]; then
+    echo "warning: $free_gb GB free here; the set-up needs about 7 GB ($VENV: torch 5.5 GB, the rest 1 GB)." \
+         "If pip stops with 'No space left on device', free some space and run it again." >&2
+  fi
+fi
+# No pip cache: a wheel would be stored twice, in the cache and in the venv.
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q --no-cache-dir)
 "${PIP[@]}" install --upgrade pip
 # The torch pair first: a bare `torch` would pull a multi-GB build; the project itself only declares ranges.
 "${PIP[@]}" install "torch==2.14.1" "torchvision==0.29.1"
