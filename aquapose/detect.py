@@ -403,7 +403,7 @@ def _cut(ys:np.ndarray, xs:np.ndarray, k:int) -> np.ndarray:
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     return cv2.kmeans(np.stack([xs, ys], 1).astype(np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[1].ravel()
 
-# %% ../nbs/02_detect.ipynb #153c7365
+# %% ../nbs/02_detect.ipynb #cb746ab3
 def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its window, processing scale
                 fg:np.ndarray,        # the foreground window under it: CORE_VALUE cores, other nonzero values shadow
                 L:float,              # fish length, processing pixels
@@ -426,11 +426,12 @@ def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its 
     cuts = [_fish_in_core(_shape(sum(sums[i] for i in members)), L, fish_area, split_above) for members in groups]
     fish_of = np.zeros(n, np.int32)                                        # core label -> its fish, from 1 (0: none)
     for g, members in enumerate(groups): fish_of[[seeds[i] for i in members]] = g + 1
-    seed_img = fish_of[lab]                                                # each seed pixel's fish
     n_fish = len(groups)
-    if n_fish == 1 and cuts[0] == 1:                                       # one fish: every pixel is its, but ...
-        shadow_px = cv2.countNonZero(m) - int(sum(sm[0] for sm in sums))
-        if shadow_px < OWN_FISH_AREA * fish_area: return [m]               # ... too few others to hold a dark fish
+    one_fish = n_fish == 1 and cuts[0] == 1                                # every pixel is that fish's, but ...
+    if one_fish and cv2.countNonZero(m) - sum(sm[0] for sm in sums) < OWN_FISH_AREA * fish_area:
+        return [m]                                                         # ... too few others to hold a dark fish
+    seed_img = fish_of[lab]                                                # each seed pixel's fish
+    if one_fish:
         dist = cv2.distanceTransform((seed_img == 0).view(np.uint8), cv2.DIST_L2, 5)
         owner = m.astype(np.int32)
     else:
@@ -488,7 +489,7 @@ def _full_resolution_crop(m:np.ndarray, origin:tuple, scale:float, pad:float, fr
         crop[oy:oy + hh, ox:ox + ww] = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)[:hh, :ww]
     return [X0, Y0, X1, Y1], crop
 
-# %% ../nbs/02_detect.ipynb #7cdfe786
+# %% ../nbs/02_detect.ipynb #b3574b97
 def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing scale: 255 core, other nonzero shadow
                              cfg:DetectorConfig,     # the detector's configuration (sizes, scale)
                              frame_hw:tuple,         # (h, w) of the full-resolution frame
@@ -498,14 +499,15 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
     H, W = frame_hw
     s = cfg.scale
     L = cfg.fish_length_px * s                                   # fish length at processing scale
-    fish_area = (fish_area_px or FISH_AREA_SHARE * cfg.fish_length_px ** 2) * s * s
+    one_fish_px = fish_area_px or FISH_AREA_SHARE * cfg.fish_length_px ** 2   # one fish's area, full resolution
+    fish_area = one_fish_px * s * s                              # ... and at processing scale
     cell = _cell_size(L)
     binary = cv2.threshold(fg, 0, 255, cv2.THRESH_BINARY)[1]     # shadow and core alike
     coverage = _cell_means(binary, cell)                         # share of foreground in each cell, 0-255
     occupied = _occupied_cells(coverage, cfg.coverage)
     if not cv2.countNonZero(occupied): return MotionDetections.empty((H, W))     # a frame without foreground stops here
     min_px = min(cfg.min_area * cfg.fish_length_px ** 2,         # smallest detection, full-resolution pixels; a
-                 MIN_AREA_OF_FISH * fish_area / (s * s))         # thin fish's area is well under `min_area` L**2
+                 MIN_AREA_OF_FISH * one_fish_px)                 # thin fish's area is well under `min_area` L**2
     labels, blobs = _cell_blobs(_close_gaps(occupied, cfg.merge_gap * L / cell), cell, min_px * s * s)
     _merge_fragments(blobs, L, cfg.max_merge * L)
     pad = cfg.padding * cfg.fish_length_px
