@@ -18,7 +18,8 @@ __all__ = ['SHADOW_VALUE', 'DROP_SHADOWS_ABOVE', 'FLICKER_ROWS', 'FLICKER_MIN_GA
            'MIN_COMPONENT_SHARE', 'FRAGMENT_AREA', 'MAX_MERGE_GAP', 'MIN_BLOB_SHARE', 'CORE_VALUE', 'CORE_CLOSE',
            'MIN_CORE', 'ONE_FISH_LONG', 'ONE_FISH_AREA', 'SPLIT_LONG', 'FISH_PER_SPLIT_AREA', 'MAX_PARTS', 'ATTACH',
            'OWN_FISH_AREA', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES', 'FULL_SCORE_AREA',
-           'MIN_AREA_OF_FISH', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector',
+           'MIN_AREA_OF_FISH', 'SIDE_BY_SIDE', 'SIDE_PART', 'PREVIOUS_SEED', 'PREVIOUS_PART', 'PREVIOUS_LONG',
+           'PREVIOUS_FRAMES', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector',
            'foreground_to_detections', 'FishLengthEstimate', 'estimate_fish_length', 'run_on_rig', 'detections_overlay',
            'detector_panel']
 
@@ -152,7 +153,7 @@ def _check_camera_id(camera_id) -> str:
                          f"pass str(camera_id), e.g. {str(camera_id)!r}.")
     return camera_id
 
-# %% ../nbs/02_detect.ipynb #ed57aa5d
+# %% ../nbs/02_detect.ipynb #ad26ecf4
 SHADOW_VALUE = 127           # MOG2 marks shadow pixels 127 (set on every model) and foreground 255
 DROP_SHADOWS_ABOVE = 200     # shadows="drop": the usual `mask > 200` recipe, foreground only
 FLICKER_ROWS = 64            # the global brightness is the mean of about this many evenly spaced rows
@@ -172,6 +173,7 @@ class _Camera:
     scene_changed: bool = False    # the last frame was mostly foreground (reported once per stretch of such frames)
     oversized: bool = False        # the last frame had a blob larger than a school (reported once per stretch)
     fish_areas: list = field(default_factory=list)  # foreground areas (full resolution) of recent one-fish detections
+    carry: list = field(default_factory=list)       # the fish of its last frame, processing scale (step 5b)
     bufs: dict = field(default_factory=dict)   # work buffers ('img': prepared frame, 'fg': MOG2 output), reused
 
 # %% ../nbs/02_detect.ipynb #8944643a
@@ -254,7 +256,7 @@ class MOG2Detector:
         if c.learning_rate >= 0: return c.learning_rate
         return 1.0 / c.history if cam.n_seen >= c.history or cam.warmed else -1.0
 
-# %% ../nbs/02_detect.ipynb #60c08cf0
+# %% ../nbs/02_detect.ipynb #62a09d4d
 CELLS_PER_FISH = 20            # the foreground is pooled into square cells of about 1/20 of a fish length
 MIN_COMPONENT_SHARE = 0.125    # connected cells are kept from this share of `min_area` on (fragments are merged later)
 FRAGMENT_AREA = 0.1            # a blob smaller than this (in L**2) is a fragment that joins its nearest neighbour
@@ -275,6 +277,12 @@ ONE_FISH_BLOB_AREA = 1.3       # a blob of one component, under this many fish a
 FISH_AREA_SAMPLES = (20, 300)  # a camera's fish area: median of its last 300 one-fish detections, from 20 on
 FULL_SCORE_AREA = 4.0          # a detection with this many times `min_area` foreground pixels scores 1
 MIN_AREA_OF_FISH = 0.5         # the smallest detection is `min_area`, or this share of one fish's area if smaller
+SIDE_BY_SIDE = 1.7             # two core parts whose union is this many times wider than either are two fish ...
+SIDE_PART = 0.12               # ... side by side, when each holds at least this many fish areas
+PREVIOUS_SEED = 0.25           # a fish of the previous frame seeds a fish in a blob with this many fish areas in it ...
+PREVIOUS_PART = 0.35           # ... when every fish it cuts the blob into keeps at least this many fish areas
+PREVIOUS_LONG = 0.7            # ... and at least this long (in L), never a head or a tail
+PREVIOUS_FRAMES = 30           # ... and the frame alone last saw that fish apart fewer than this many frames ago
 
 # %% ../nbs/02_detect.ipynb #aa444cad
 def _cell_means(img:np.ndarray, ds:int) -> np.ndarray:
@@ -371,9 +379,9 @@ def _shape(sums:np.ndarray) -> _Shape:
     t = math.sqrt(max(0.0, (a - c) ** 2 / 4 + b * b))
     return _Shape(float(n), cx, cy, 4 * math.sqrt((a + c) / 2 + t), 4 * math.sqrt(max(0.0, (a + c) / 2 - t)))
 
-# %% ../nbs/02_detect.ipynb #13351963
+# %% ../nbs/02_detect.ipynb #11abba23
 def _join_cores(sums:list, L:float, fish_area:float) -> list:
-    "Groups (lists of indices) of core parts: the nearest two join while their union looks like one fish."
+    "Groups (lists of indices) of core parts: the nearest two join while their union looks like one fish (not two abreast)."
     groups, gsum = [[i] for i in range(len(sums))], [s.copy() for s in sums]
     while len(groups) > 1:
         best = None
@@ -383,6 +391,8 @@ def _join_cores(sums:list, L:float, fish_area:float) -> list:
                 u = _shape(gsum[i] + gsum[j])
                 if u.long > ONE_FISH_LONG * L or u.area > ONE_FISH_AREA * fish_area: continue
                 sj = _shape(gsum[j])
+                if (min(si.area, sj.area) >= SIDE_PART * fish_area
+                        and u.short > SIDE_BY_SIDE * max(si.short, sj.short)): continue   # side by side: two fish
                 d = (si.cx - sj.cx) ** 2 + (si.cy - sj.cy) ** 2
                 if best is None or d < best[0]: best = (d, i, j)
         if best is None: break
@@ -403,7 +413,18 @@ def _cut(ys:np.ndarray, xs:np.ndarray, k:int) -> np.ndarray:
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     return cv2.kmeans(np.stack([xs, ys], 1).astype(np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[1].ravel()
 
-# %% ../nbs/02_detect.ipynb #cb746ab3
+# %% ../nbs/02_detect.ipynb #bfc39166
+def _nearest_seed(seed_img:np.ndarray,  # int32: each seed pixel's fish (from 1), 0 elsewhere
+                  m:np.ndarray,         # 0/1 uint8: the blob's pixels
+                 ) -> tuple:
+    "(each blob pixel's nearest seed's fish, 0 off the blob; each pixel's distance to its nearest seed pixel)."
+    dist, nearest = cv2.distanceTransformWithLabels((seed_img == 0).view(np.uint8), cv2.DIST_L2, 5,
+                                                    labelType=cv2.DIST_LABEL_PIXEL)
+    sy, sx = np.nonzero(seed_img)              # the labels number seed pixels in raster order
+    lut = np.zeros(len(sy) + 1, np.int32); lut[1:] = seed_img[sy, sx]
+    owner = lut[nearest]; owner[m == 0] = 0
+    return owner, dist
+
 def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its window, processing scale
                 fg:np.ndarray,        # the foreground window under it: CORE_VALUE cores, other nonzero values shadow
                 L:float,              # fish length, processing pixels
@@ -440,11 +461,7 @@ def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its 
                 ys, xs = np.nonzero(seed_img == g + 1)                     # raster order
                 sub = _cut(ys, xs, k)
                 seed_img[ys, xs] = np.where(sub == 0, g + 1, n_fish + sub); n_fish += k - 1
-        not_seed = (seed_img == 0).view(np.uint8)
-        dist, nearest = cv2.distanceTransformWithLabels(not_seed, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL)
-        sy, sx = np.nonzero(seed_img)              # the labels number seed pixels in raster order
-        lut = np.zeros(len(sy) + 1, np.int32); lut[1:] = seed_img[sy, sx]
-        owner = lut[nearest]; owner[m == 0] = 0
+        owner, dist = _nearest_seed(seed_img, m)
     far = ((dist > ATTACH * L) & (m > 0)).view(np.uint8)
     if cv2.countNonZero(far):                                              # a dark fish away from every core
         nf, fl, st, _ = cv2.connectedComponentsWithStats(far, connectivity=8)
@@ -453,6 +470,43 @@ def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its 
                 n_fish += 1; owner[fl == j] = n_fish
     if n_fish == 1: return [m]
     return [(owner == p).view(np.uint8) for p in range(1, n_fish + 1)]
+
+# %% ../nbs/02_detect.ipynb #f9cf91c7
+def _split_by_previous(m:np.ndarray,     # 0/1 uint8: the blob's own pixels in its window, processing scale
+                       origin:tuple,     # (x0, y0) of that window, processing pixels
+                       previous:list,    # fish of the previous frame that may lie on it: (x, y, 0/1 mask, age)
+                       L:float,          # fish length, processing pixels
+                       fish_area:float,  # area of one fish, processing pixels
+                      ):
+    """(One 0/1 mask per fish of the blob `m`, seeded by the previous frame's fish, and the age of each), or None when
+    fewer than two seed one. A fish's age counts the frames since the frame alone last saw it (0: this frame did)."""
+    (x0, y0), (h, w) = origin, m.shape
+    covers, ages = [], []
+    for px, py, pm, age in previous:                              # each fish pasted into the blob's window
+        if age + 1 >= PREVIOUS_FRAMES: continue                   # kept apart by earlier frames alone too long
+        ax0, ay0, ax1, ay1 = max(x0, px), max(y0, py), min(x0 + w, px + pm.shape[1]), min(y0 + h, py + pm.shape[0])
+        if ax1 <= ax0 or ay1 <= ay0: continue
+        c = np.zeros_like(m)
+        c[ay0 - y0:ay1 - y0, ax0 - x0:ax1 - x0] = pm[ay0 - py:ay1 - py, ax0 - px:ax1 - px]
+        covers.append(cv2.min(c, m)); ages.append(age + 1)
+    if len(covers) < 2: return None
+    count = np.zeros(m.shape, np.uint8)
+    for c in covers: count += c
+    only = cv2.compare(count, 1, cv2.CMP_EQ) // 255               # 0/1: pixels one previous fish covers
+    seeds = [(sd, a) for sd, a in ((cv2.min(c, only), a) for c, a in zip(covers, ages))
+             if cv2.countNonZero(sd) >= PREVIOUS_SEED * fish_area]
+    if len(seeds) < 2: return None
+    seed_img = np.zeros(m.shape, np.int32)
+    for i, (sd, _) in enumerate(seeds): seed_img[sd > 0] = i + 1
+    owner, _ = _nearest_seed(seed_img, m)
+    parts = [(owner == p).view(np.uint8) for p in range(1, len(seeds) + 1)]
+    if min(cv2.countNonZero(p) for p in parts) < PREVIOUS_PART * fish_area: return None
+    sums = [_moment_sums(p) for p in parts]
+    if min(_shape(sm).long for sm in sums) < PREVIOUS_LONG * L: return None
+    groups = _join_cores(sums, L, fish_area)
+    if len(groups) < 2: return None
+    return ([parts[g[0]] if len(g) == 1 else sum(parts[i] for i in g) for g in groups],
+            [min(seeds[i][1] for i in g) for g in groups])
 
 # %% ../nbs/02_detect.ipynb #d26ec7be
 def _blob_cells(blobs:_Blobs, labels:np.ndarray, cell:int, min_part_px:float):
@@ -489,13 +543,17 @@ def _full_resolution_crop(m:np.ndarray, origin:tuple, scale:float, pad:float, fr
         crop[oy:oy + hh, ox:ox + ww] = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)[:hh, :ww]
     return [X0, Y0, X1, Y1], crop
 
-# %% ../nbs/02_detect.ipynb #b3574b97
+# %% ../nbs/02_detect.ipynb #73c2422f
 def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing scale: 255 core, other nonzero shadow
                              cfg:DetectorConfig,     # the detector's configuration (sizes, scale)
                              frame_hw:tuple,         # (h, w) of the full-resolution frame
                              fish_area_px:float=None, # one fish's area, full-res px; None: FISH_AREA_SHARE * L**2
+                             carry:list=None,         # the previous frame's fish (step 5b), replaced by this frame's
                             ) -> MotionDetections:
-    "Turn a foreground mask at processing scale into one padded full-frame box and rough crop-local mask per fish."
+    """Turn a foreground mask at processing scale into one padded full-frame box and rough crop-local mask per fish.
+    `carry`, a list, holds the fish of the camera's previous frame as (x, y, 0/1 mask, age) at processing scale; they
+    help split this frame's blobs (step 5b), and the list is then refilled with this frame's. None: the frame stands
+    alone."""
     H, W = frame_hw
     s = cfg.scale
     L = cfg.fish_length_px * s                                   # fish length at processing scale
@@ -505,6 +563,8 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
     binary = cv2.threshold(fg, 0, 255, cv2.THRESH_BINARY)[1]     # shadow and core alike
     coverage = _cell_means(binary, cell)                         # share of foreground in each cell, 0-255
     occupied = _occupied_cells(coverage, cfg.coverage)
+    previous = carry[:] if carry else []
+    if carry is not None: carry.clear()
     if not cv2.countNonZero(occupied): return MotionDetections.empty((H, W))     # a frame without foreground stops here
     min_px = min(cfg.min_area * cfg.fish_length_px ** 2,         # smallest detection, full-resolution pixels; a
                  MIN_AREA_OF_FISH * one_fish_px)                 # thin fish's area is well under `min_area` L**2
@@ -512,6 +572,7 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
     _merge_fragments(blobs, L, cfg.max_merge * L)
     pad = cfg.padding * cfg.fish_length_px
     xyxy, masks, oversized = [], [], []
+    centres = np.array([(x + pm.shape[1] / 2, y + pm.shape[0] / 2) for x, y, pm, _ in previous]).reshape(-1, 2)
     for own, cell_box, n_components in _blob_cells(blobs, labels, cell, MIN_BLOB_SHARE * min_px * s * s):
         m, origin = _blob_pixels(own, cell_box, binary, cell)
         area = cv2.countNonZero(m)
@@ -523,10 +584,20 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
         x0, y0 = origin
         window = fg[y0:y0 + m.shape[0], x0:x0 + m.shape[1]]
         parts = [m] if big or one else _split_blob(m, window, L, fish_area, cfg.split_above)
-        for part in parts:
+        ages = [0] * len(parts)                                  # the frame alone saw each of these fish
+        if not big and len(centres):                             # step 5b: the previous frame's fish on this blob
+            on = np.flatnonzero((centres[:, 0] >= x0) & (centres[:, 0] < x0 + m.shape[1]) &
+                                (centres[:, 1] >= y0) & (centres[:, 1] < y0 + m.shape[0]))
+            if len(on) > len(parts):
+                seen = _split_by_previous(m, origin, [previous[i] for i in on], L, fish_area)
+                if seen is not None and len(seen[0]) > len(parts): parts, ages = seen
+        for part, age in zip(parts, ages):
             if len(parts) > 1 and cv2.countNonZero(part) / (s * s) < min_px: continue
             box, crop = _full_resolution_crop(part, origin, s, pad, (H, W))
             xyxy.append(box); masks.append(crop); oversized.append(big)
+            if carry is not None and not big:
+                px, py, pw, ph = cv2.boundingRect(part)
+                carry.append((x0 + px, y0 + py, part[py:py + ph, px:px + pw], age))
     if not xyxy: return MotionDetections.empty((H, W))
     areas = [cv2.countNonZero(c) for c in masks]
     scores = [min(1.0, a / (FULL_SCORE_AREA * min_px)) for a in areas]
@@ -563,7 +634,7 @@ def _report_scene(cam:_Camera, camera_id:str, frame_index:int, share, oversized_
                       "switched on, a hand in the tank, or another video under this camera id? If the camera changed, "
                       f"call reset({camera_id!r}) and warm_up again.", stacklevel=3)
 
-# %% ../nbs/02_detect.ipynb #9e38fab2
+# %% ../nbs/02_detect.ipynb #84fc23a0
 @patch
 def detect(self:MOG2Detector,
            frame:np.ndarray,  # one uint8 frame, (h, w) grayscale or (h, w, 3) BGR
@@ -583,6 +654,7 @@ def detect(self:MOG2Detector,
     img = self._prepare(cam, frame)
     out = cam.bufs["fg"] = cam.model.apply(img, fgmask=cam.bufs.get("fg"), learningRate=self._lr(cam))
     first = cam.n_seen == 0 and not cam.warmed
+    if frame_index != cam.last_index + 1: cam.carry.clear()   # its fish help only the frame just after theirs
     cam.last_index, cam.n_seen = int(frame_index), cam.n_seen + 1
     if first:                           # a model's very first frame is all foreground: it has no background yet
         return MotionDetections.empty(frame.shape[:2], str(camera_id), int(frame_index))
@@ -591,8 +663,8 @@ def detect(self:MOG2Detector,
     else: fg = out                      # 255 cores and 127 shadows, both fish
     share = cv2.countNonZero(fg) / fg.size
     big = share > self.config.max_foreground   # not fish: a scene change, a light switched on, another video, a hand
-    if big: d = MotionDetections.empty(frame.shape[:2])
-    else: d = foreground_to_detections(fg, self.config, frame.shape[:2], _fish_area(cam, self.config))
+    if big: d = MotionDetections.empty(frame.shape[:2]); cam.carry.clear()
+    else: d = foreground_to_detections(fg, self.config, frame.shape[:2], _fish_area(cam, self.config), cam.carry)
     _report_scene(cam, camera_id, frame_index, share if big else None, d.areas[d.oversized], self.config)
     if not big: _learn_fish_area(cam, d, self.config)
     d.camera_id, d.frame_index = str(camera_id), int(frame_index)
@@ -655,7 +727,7 @@ def estimate_fish_length(frames,                # >= 3 frames of one camera (BGR
     f = f[f[:, 1] >= 0.25 * np.quantile(f[:, 1], 0.98)]
     return FishLengthEstimate(float(np.median(f[:, 0]) / k), len(f), len(frames))
 
-# %% ../nbs/02_detect.ipynb #c3eebc3b
+# %% ../nbs/02_detect.ipynb #aadd01fe
 @patch
 def warm_up(self:MOG2Detector,
             camera_id:str,  # the camera to prime; its model starts afresh
@@ -670,6 +742,7 @@ def warm_up(self:MOG2Detector,
     cam = self._camera(camera_id, frames[0])
     for f in frames: self._camera(camera_id, f)
     cam.ref_mean = 0.0
+    cam.carry.clear()
     prepared = [self._prepare(cam, f, update=False) for f in frames]
     bg = np.median(np.stack(prepared), axis=0).astype(np.uint8)
     cam.model = self._new_model()
