@@ -379,9 +379,9 @@ def _shape(sums:np.ndarray) -> _Shape:
     t = math.sqrt(max(0.0, (a - c) ** 2 / 4 + b * b))
     return _Shape(float(n), cx, cy, 4 * math.sqrt((a + c) / 2 + t), 4 * math.sqrt(max(0.0, (a + c) / 2 - t)))
 
-# %% ../nbs/02_detect.ipynb #11abba23
+# %% ../nbs/02_detect.ipynb #0a27e779
 def _join_cores(sums:list, L:float, fish_area:float) -> list:
-    "Groups (lists of indices) of core parts: the nearest two join while their union looks like one fish (not two abreast)."
+    "Groups (lists of indices) of core parts: the nearest two join while their union looks like one fish."
     groups, gsum = [[i] for i in range(len(sums))], [s.copy() for s in sums]
     while len(groups) > 1:
         best = None
