@@ -716,7 +716,7 @@ def detect_batch(self:MOG2Detector,
             raise ValueError(f"detect_batch: expected an (n, h, w) or (n, h, w, 3) stack, got shape {frames.shape}.")
     return [self.detect(f, camera_id, first_index + i) for i, f in enumerate(frames)]
 
-# %% ../nbs/02_detect.ipynb #b7082240
+# %% ../nbs/02_detect.ipynb #3eb10c46
 @dataclass
 class FishLengthEstimate:
     "A fish length measured from footage, and what it rests on."
@@ -743,7 +743,10 @@ def estimate_fish_length(frames,                # >= 3 frames of one camera (BGR
         if abs(gain - 1) > FLICKER_MIN_GAIN: img = cv2.convertScaleAbs(img, alpha=gain)
         d = cv2.absdiff(img, bg)
         d = d.max(2) if d.ndim == 3 else d
-        med = float(np.median(d)); sigma = 1.4826 * float(np.median(np.abs(d - med))) + 0.5
+        med = float(np.median(d)); dev = np.abs(d.astype(np.float32) - med)
+        # the noise: the deviations' median (as a Gaussian's sigma), or where a codec has flattened most of the frame
+        # (the median deviation is then 0) their mean, leaving out the top 1% (fish, edges)
+        sigma = max(1.4826 * float(np.median(dev)), 1.2533 * float(dev[dev <= np.quantile(dev, 0.99)].mean())) + 0.5
         strong, weak = (d > med + 8 * sigma).view(np.uint8), (d > med + 4 * sigma).view(np.uint8)
         n, lab, st, _ = cv2.connectedComponentsWithStats(weak, connectivity=8)
         has_core = np.bincount(lab[strong > 0], minlength=n) > 0

@@ -19,13 +19,16 @@ __all__ = ['LOOKS', 'MOVING_CM_S', 'SEX_BGR', 'RigConfig', 'FishSpec', 'make_fis
            'make_cameras', 'render_floor', 'fish_outline', 'FishTruth', 'SyntheticFrame', 'SyntheticRig', 'check_truth',
            'rig_summary', 'truth_overlay', 'coco_from_rig']
 
-# %% ../nbs/01_synthetic.ipynb #36af6194
+# %% ../nbs/01_synthetic.ipynb #2f354243
 LOOKS = {  # a look of the rig: the fields that make it, on top of the defaults
     "cichlid": {},                                          # the measured rig: 9 cichlids on grey gravel
     "thin-dark": dict(fish_length_cm=4.0, body_width=0.06, floor="backlit", fish_tone="dark", shadows=False,
                       n_males=3, n_females=5, n_dark_females=0),  # thin dark fish (~8:1) on a light, back-lit floor
     "school": dict(school_fraction=1.0, school_radius_cm=2.5, school_start_cm=12.0, still_fraction=0.2),  # touching
     "compressed": dict(codec="mjpg", codec_quality=70),   # the measured rig through a real codec
+    "thin-dark-video": dict(fish_length_cm=4.0, body_width=0.06, floor="backlit", fish_tone="dark", shadows=False,
+                            n_males=3, n_females=5, n_dark_females=0, tail_alpha=0.35, blur_px=1.0,
+                            codec="mjpg", codec_quality=60),  # the thin dark fish as a camera films them
 }
 
 @dataclass
@@ -54,6 +57,8 @@ class RigConfig:
     school_start_cm: float|None = None  # schooling fish start within this distance of the school (None: anywhere)
     codec: str|None = None         # None, or 'mjpg': every frame through a JPEG round trip (compression noise)
     codec_quality: int = 75        # JPEG quality of the 'mjpg' codec, 1-100
+    tail_alpha: float = 1.0        # opacity of the tail tip: the back 40% of a fish fades to it (a translucent fin)
+    blur_px: float = 0.0           # lens blur of the frame, Gaussian sigma in px at 1600 px wide (scales with width)
 
     def __post_init__(self):
         self.frame_hw = tuple(int(v) for v in self.frame_hw)
@@ -74,12 +79,16 @@ class RigConfig:
                              f"got {self.body_width}.")
         if not 1 <= self.codec_quality <= 100:
             raise ValueError(f"RigConfig.codec_quality: expected a JPEG quality 1-100, got {self.codec_quality}.")
+        if not 0 < self.tail_alpha <= 1:
+            raise ValueError(f"RigConfig.tail_alpha: expected an opacity in (0, 1], got {self.tail_alpha}.")
+        if not 0 <= self.blur_px <= 10:
+            raise ValueError(f"RigConfig.blur_px: expected a blur sigma in [0, 10] px, got {self.blur_px}.")
         if not self.school_radius_cm > 0:
             raise ValueError(f"RigConfig.school_radius_cm: expected > 0, got {self.school_radius_cm}.")
 
     @classmethod
     def look(cls,
-             name:str, # one of `LOOKS`: 'cichlid', 'thin-dark', 'school', 'compressed'
+             name:str, # one of `LOOKS`: 'cichlid', 'thin-dark', 'school', 'compressed', 'thin-dark-video'
              **overrides): # any other field, e.g. frame_hw=(600, 800)
         "The config of one of the rig's looks (see `LOOKS`), with `overrides` on top."
         if name not in LOOKS: raise ValueError(f"RigConfig.look: unknown look {name!r}; choose from {list(LOOKS)}.")
@@ -444,13 +453,24 @@ class SyntheticRig:
             out.append((i, poly, bool(st["speed"][i] >= MOVING_CM_S)))
         return out
 
-# %% ../nbs/01_synthetic.ipynb #47ad4bdd
+# %% ../nbs/01_synthetic.ipynb #e74e8e64
 def _roi(poly, pad, hw):
     "Integer ROI (x0, y0, x1, y1) around a polygon, clipped to the frame; None when outside."
     x0, y0 = np.floor(poly.min(0)).astype(int) - pad
     x1, y1 = np.ceil(poly.max(0)).astype(int) + pad + 1
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, hw[1]), min(y1, hw[0])
     return None if x1 <= x0 or y1 <= y0 else (x0, y0, x1, y1)
+
+def _tail_fade(poly, roi, tail_alpha:float) -> np.ndarray:
+    """float32 opacity over the ROI: 1 on the front 60% of the fish (snout to tail along the body's chord), falling
+    linearly to `tail_alpha` at the tail tip, as a translucent caudal fin does."""
+    n = (len(poly) - 1) // 2                                # `fish_outline`: snout, left side n points, right side n
+    snout, tail = poly[0], (poly[n] + poly[n + 1]) / 2
+    axis = tail - snout
+    x0, y0, x1, y1 = roi
+    xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32))
+    t = ((xs - snout[0]) * axis[0] + (ys - snout[1]) * axis[1]) / max(float(axis @ axis), 1e-6)
+    return (1 - (1 - tail_alpha) * np.clip((t - 0.6) / 0.4, 0, 1)).astype(np.float32)
 
 def _fill(poly, roi, value=1) -> np.ndarray:
     "Rasterise `poly` into a uint8 mask of the ROI (1/8 px vertex precision)."
@@ -459,7 +479,7 @@ def _fill(poly, roi, value=1) -> np.ndarray:
     cv2.fillPoly(m, [np.round((poly - (x0, y0)) * 8).astype(np.int32)], value, cv2.LINE_8, shift=3)
     return m
 
-# %% ../nbs/01_synthetic.ipynb #f93212e1
+# %% ../nbs/01_synthetic.ipynb #cfeb2438
 @patch
 def render(self:SyntheticRig,
            camera_id:str, # one of `camera_ids`, e.g. 'cam00'
@@ -504,6 +524,7 @@ def render(self:SyntheticRig,
         else: body = np.float32(f.bgr) * (0.75 + 0.35 * shade)
         edge = m & ~cv2.erode(m, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
         alpha = (m * np.where(edge, 0.6, 1.0)).astype(np.float32)[..., None]
+        if cfg.tail_alpha < 1: alpha *= _tail_fade(poly, roi, cfg.tail_alpha)[..., None]
         sl[:] = np.clip(sl * (1 - alpha) + body * alpha, 0, 255).astype(np.uint8)
         ids[y0:y1, x0:x1][m.astype(bool)] = i + 1
         rois[i] = (roi, m)
@@ -533,21 +554,23 @@ def render(self:SyntheticRig,
         (a, b), (c, d) = rng.integers(0, 32, 2), rng.integers(0, 32, 2)
         cv2.add(img, self._noise_pos[a:a + H, b:b + W], dst=img)
         cv2.subtract(img, self._noise_neg[c:c + H, d:d + W], dst=img)
+    if cfg.blur_px:                                            # the lens: the truth stays the sharp painted mask
+        cv2.GaussianBlur(img, (0, 0), cfg.blur_px * k, dst=img)
     if cfg.codec == "mjpg":                                    # a real codec's loss; the truth stays what was painted
         jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, cfg.codec_quality])[1]
         img = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
     return SyntheticFrame(img, camera_id, t, truths)
 
-# %% ../nbs/01_synthetic.ipynb #bca57740
-def check_truth(rig:SyntheticRig, # a rig with noise_sigma=0, flicker=0 and shadows=False
+# %% ../nbs/01_synthetic.ipynb #499c7804
+def check_truth(rig:SyntheticRig, # a rig with noise_sigma=0, flicker=0, shadows=False, no blur and no codec
                 camera_id:str, # one of the rig's `camera_ids`
                 t:int, # frame index, >= 0
                ) -> dict: # counts; changed_outside_masks, overlapping_px and wrong_order_px are 0 for right truth
-    "Check a frame's ground truth against its pixels (noise, flicker and shadows must be off); return the counts."
+    "Check a frame's ground truth against its pixels (noise, flicker, shadows, blur, codec off); return the counts."
     cfg = rig.config
-    if cfg.noise_sigma or cfg.flicker or cfg.shadows:
-        raise ValueError("check_truth needs a rig with noise_sigma=0, flicker=0 and shadows=False, "
-                         "so pixels change only under fish.")
+    if cfg.noise_sigma or cfg.flicker or cfg.shadows or cfg.blur_px or cfg.codec:
+        raise ValueError("check_truth needs a rig with noise_sigma=0, flicker=0, shadows=False, blur_px=0 and "
+                         "codec=None, so pixels change only under fish.")
     fr = rig.render(camera_id, t, with_amodal=True)
     changed = (fr.image != rig.background(camera_id)).any(-1)
     vis = np.stack([decode_mask(x.mask_rle) for x in fr.truths]) if fr.truths else np.zeros((0, *cfg.frame_hw), bool)

@@ -1,8 +1,8 @@
 """Detection on every look of the synthetic rig, against two textbook baselines, in one run (issue 17).
 
-Looks (`aquapose.synthetic.LOOKS`): cichlid, thin-dark, school, compressed, each at 1600x1200 by default, cameras cam00
-(centre), cam03 (inner ring), cam09 (outer ring, sees the wall), 600 frames each after a warm-up from 20 frames spread
-over 9000 frames. Side by side on the same frames (each frame rendered once, fed to every detector):
+Looks (`aquapose.synthetic.LOOKS`): cichlid, thin-dark, school, compressed, thin-dark-video, each at 1600x1200 by
+default, cameras cam00 (centre), cam03 (inner ring), cam09 (outer ring, sees the wall), 600 frames each after a warm-up
+from 20 frames spread over 9000 frames. Side by side on the same frames (each frame rendered once, fed to every detector):
   - plain MOG2, shadows off: cv2 MOG2 (detectShadows=False), threshold, 3x3 open, 7x7 close, components >= 200 px,
     boxes padded 20 px;
   - the seed's recipe: the same with shadows on and the mask thresholded at 200;
