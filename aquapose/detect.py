@@ -716,7 +716,7 @@ def detect_batch(self:MOG2Detector,
             raise ValueError(f"detect_batch: expected an (n, h, w) or (n, h, w, 3) stack, got shape {frames.shape}.")
     return [self.detect(f, camera_id, first_index + i) for i, f in enumerate(frames)]
 
-# %% ../nbs/02_detect.ipynb #3eb10c46
+# %% ../nbs/02_detect.ipynb #10dbb66a
 @dataclass
 class FishLengthEstimate:
     "A fish length measured from footage, and what it rests on."
@@ -740,7 +740,7 @@ def estimate_fish_length(frames,                # >= 3 frames of one camera (BGR
     found = []                                                   # (long side, area) per qualifying blob, work pixels
     for img in small:
         gain = float(np.mean(bg)) / max(1.0, float(np.mean(img)))
-        if abs(gain - 1) > FLICKER_MIN_GAIN: img = cv2.convertScaleAbs(img, alpha=gain)
+        if abs(gain - 1) > FLICKER_MIN_GAIN: img = _gain(img, gain)
         d = cv2.absdiff(img, bg)
         d = d.max(2) if d.ndim == 3 else d
         med = float(np.median(d)); dev = np.abs(d.astype(np.float32) - med)

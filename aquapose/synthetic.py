@@ -19,17 +19,16 @@ __all__ = ['LOOKS', 'MOVING_CM_S', 'SEX_BGR', 'RigConfig', 'FishSpec', 'make_fis
            'make_cameras', 'render_floor', 'fish_outline', 'FishTruth', 'SyntheticFrame', 'SyntheticRig', 'check_truth',
            'rig_summary', 'truth_overlay', 'coco_from_rig']
 
-# %% ../nbs/01_synthetic.ipynb #2f354243
+# %% ../nbs/01_synthetic.ipynb #8915cff3
 LOOKS = {  # a look of the rig: the fields that make it, on top of the defaults
     "cichlid": {},                                          # the measured rig: 9 cichlids on grey gravel
     "thin-dark": dict(fish_length_cm=4.0, body_width=0.06, floor="backlit", fish_tone="dark", shadows=False,
                       n_males=3, n_females=5, n_dark_females=0),  # thin dark fish (~8:1) on a light, back-lit floor
     "school": dict(school_fraction=1.0, school_radius_cm=2.5, school_start_cm=12.0, still_fraction=0.2),  # touching
     "compressed": dict(codec="mjpg", codec_quality=70),   # the measured rig through a real codec
-    "thin-dark-video": dict(fish_length_cm=4.0, body_width=0.06, floor="backlit", fish_tone="dark", shadows=False,
-                            n_males=3, n_females=5, n_dark_females=0, tail_alpha=0.35, blur_px=1.0,
-                            codec="mjpg", codec_quality=60),  # the thin dark fish as a camera films them
 }
+LOOKS["thin-dark-video"] = dict(LOOKS["thin-dark"], tail_alpha=0.35, blur_px=1.0,   # the thin dark fish as a camera
+                                codec="mjpg", codec_quality=60)                     # films them
 
 @dataclass
 class RigConfig:

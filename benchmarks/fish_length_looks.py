@@ -9,7 +9,7 @@ from aquapose.detect import estimate_fish_length
 from aquapose.io import spread_indexes
 for look in LOOKS:
   for w, span in ((800, 3600), (640, 1800), (1600, 9000)):
-    cfg = RigConfig(frame_hw=(w * 3 // 4, w), seed=0, **LOOKS[look]); rig = SyntheticRig(cfg); L = cfg.scale * cfg.fish_length_cm
+    cfg = RigConfig.look(look, frame_hw=(w * 3 // 4, w), seed=0); rig = SyntheticRig(cfg); L = cfg.scale * cfg.fish_length_cm
     out = []
     for cam in ("cam00", "cam06", "cam09", "cam12"):
         e = estimate_fish_length([rig.render(cam, int(i)).image for i in spread_indexes(0, span, 20)])
