@@ -20,7 +20,7 @@ __all__ = ['SHADOW_VALUE', 'DROP_SHADOWS_ABOVE', 'FLICKER_ROWS', 'FLICKER_MIN_GA
            'CORE_CLOSE', 'MIN_CORE', 'ONE_FISH_LONG', 'ONE_FISH_AREA', 'SPLIT_LONG', 'FISH_PER_SPLIT_AREA', 'MAX_PARTS',
            'ATTACH', 'OWN_FISH_AREA', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES', 'FULL_SCORE_AREA',
            'MIN_AREA_OF_FISH', 'SIDE_BY_SIDE', 'SIDE_PART', 'PREVIOUS_SEED', 'PREVIOUS_PART', 'PREVIOUS_LONG',
-           'PREVIOUS_FRAMES', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector',
+           'PREVIOUS_FRAMES', 'PAIR_AREA', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector',
            'foreground_to_detections', 'FishLengthEstimate', 'estimate_fish_length', 'run_on_rig', 'detections_overlay',
            'detector_panel']
 
@@ -181,7 +181,7 @@ def _gain(src:np.ndarray, g:float, dst:np.ndarray=None) -> np.ndarray:
     top.result()
     return dst
 
-# %% ../nbs/02_detect.ipynb #2f36aff5
+# %% ../nbs/02_detect.ipynb #42c57695
 @dataclass
 class _Camera:
     "One camera's background model and state."
@@ -195,6 +195,7 @@ class _Camera:
     scene_changed: bool = False    # the last frame was mostly foreground (reported once per stretch of such frames)
     oversized: bool = False        # the last frame had a blob larger than a school (reported once per stretch)
     fish_areas: list = field(default_factory=list)  # foreground areas (full resolution) of recent one-fish detections
+    fish_widths: list = field(default_factory=list) # ... and their widths (short axes, full resolution; step 5c)
     carry: list = field(default_factory=list)       # the fish of its last frame, processing scale (step 5b)
     bufs: dict = field(default_factory=dict)   # work buffers ('img': prepared frame, 'fg': MOG2 output), reused
 
@@ -277,7 +278,7 @@ class MOG2Detector:
         if c.learning_rate >= 0: return c.learning_rate
         return 1.0 / c.history if cam.n_seen >= c.history or cam.warmed else -1.0
 
-# %% ../nbs/02_detect.ipynb #62a09d4d
+# %% ../nbs/02_detect.ipynb #ab25f7f0
 CELLS_PER_FISH = 20            # the foreground is pooled into square cells of about 1/20 of a fish length
 MIN_COMPONENT_SHARE = 0.125    # connected cells are kept from this share of `min_area` on (fragments are merged later)
 FRAGMENT_AREA = 0.1            # a blob smaller than this (in L**2) is a fragment that joins its nearest neighbour
@@ -304,6 +305,8 @@ PREVIOUS_SEED = 0.25           # a fish of the previous frame seeds a fish in a 
 PREVIOUS_PART = 0.35           # ... when every fish it cuts the blob into keeps at least this many fish areas
 PREVIOUS_LONG = 0.7            # ... and at least this long (in L), never a head or a tail
 PREVIOUS_FRAMES = 30           # ... and the frame alone last saw that fish apart fewer than this many frames ago
+PAIR_AREA = (1.0, 2.5)         # a blob left whole, with more than 1 and at most 2.5 fish areas, that is SIDE_BY_SIDE
+                               # times wider than one fish of its camera, is two fish side by side (step 5c)
 
 # %% ../nbs/02_detect.ipynb #aa444cad
 def _cell_means(img:np.ndarray, ds:int) -> np.ndarray:
@@ -539,6 +542,20 @@ def _split_by_previous(m:np.ndarray,     # 0/1 uint8: the blob's own pixels in i
     return ([parts[g[0]] if len(g) == 1 else sum(parts[i] for i in g) for g in groups],
             [min(seeds[i][1] for i in g) for g in groups])
 
+# %% ../nbs/02_detect.ipynb #75c0d00f
+def _side_by_side(m:np.ndarray,    # 0/1 uint8: one blob's pixels in its window, processing scale
+                  width:float,     # the width (short axis) of one of the camera's fish, processing pixels
+                 ) -> list:
+    "The blob's two halves either side of its long axis, if it is over `SIDE_BY_SIDE` fish widths wide; else None."
+    sums = _moment_sums(m)
+    if _shape(sums).short <= SIDE_BY_SIDE * width: return None
+    n, sx, sy, sxx, syy, sxy = sums
+    cx, cy = sx / n, sy / n
+    theta = 0.5 * math.atan2(2 * (sxy / n - cx * cy), (sxx / n - cx * cx) - (syy / n - cy * cy))   # the long axis
+    ys, xs = np.ogrid[:m.shape[0], :m.shape[1]]
+    one_side = ((ys - cy) * math.cos(theta) - (xs - cx) * math.sin(theta) > 0).view(np.uint8)
+    return [cv2.min(m, one_side), cv2.subtract(m, one_side)]
+
 # %% ../nbs/02_detect.ipynb #d26ec7be
 def _blob_cells(blobs:_Blobs, labels:np.ndarray, cell:int, min_part_px:float):
     "Yield (0/1 cell mask, cell box, number of components) of each blob big enough to keep."
@@ -574,12 +591,13 @@ def _full_resolution_crop(m:np.ndarray, origin:tuple, scale:float, pad:float, fr
         crop[oy:oy + hh, ox:ox + ww] = cv2.resize(m, (fw, fh), interpolation=cv2.INTER_NEAREST)[:hh, :ww]
     return [X0, Y0, X1, Y1], crop
 
-# %% ../nbs/02_detect.ipynb #3d784af5
+# %% ../nbs/02_detect.ipynb #6c88b2ef
 def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing scale: 255 core, other nonzero shadow
                              cfg:DetectorConfig,     # the detector's configuration (sizes, scale)
                              frame_hw:tuple,         # (h, w) of the full-resolution frame
                              fish_area_px:float=None, # one fish's area, full-res px; None: FISH_AREA_SHARE * L**2
                              carry:list=None,         # the previous frame's fish (step 5b), replaced by this frame's
+                             fish_width_px:float=None, # one fish's width (short axis), full-res px; None: no step 5c
                             ) -> MotionDetections:
     """Turn a foreground mask at processing scale into one padded full-frame box and rough crop-local mask per fish.
     `carry`, a list, holds the fish of the camera's previous frame as (x, y, 0/1 mask, age) at processing scale; they
@@ -621,6 +639,10 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
             if len(on) > len(parts):
                 seen = _split_by_previous(m, origin, [previous[i] for i in on], L, fish_area)
                 if seen is not None and len(seen[0]) > len(parts): parts, ages = seen
+        if (fish_width_px and not big and len(parts) == 1                    # step 5c: two fish side by side
+                and PAIR_AREA[0] * fish_area < cv2.countNonZero(parts[0]) <= PAIR_AREA[1] * fish_area):
+            halves = _side_by_side(parts[0], fish_width_px * s)
+            if halves is not None: parts, ages = halves, [0, 0]
         for part, age in zip(parts, ages):
             if len(parts) > 1 and cv2.countNonZero(part) / (s * s) < min_px: continue
             box, crop = _full_resolution_crop(part, origin, s, pad, (H, W))
@@ -634,19 +656,25 @@ def foreground_to_detections(fg:np.ndarray,          # MOG2 output, processing s
     return MotionDetections(xyxy=np.array(xyxy, np.float64), scores=np.array(scores), areas=np.array(areas),
                             masks=[c.view(bool) for c in masks], frame_hw=(H, W), oversized=np.array(oversized, bool))
 
-# %% ../nbs/02_detect.ipynb #f03d8f95
+# %% ../nbs/02_detect.ipynb #aa634f84
 def _fish_area(cam:_Camera, cfg:DetectorConfig) -> float:
     "The area of one fish in `cam`'s frames (full resolution): the median of its recent one-fish detections."
     n_min, _ = FISH_AREA_SAMPLES
     if len(cam.fish_areas) < n_min: return FISH_AREA_SHARE * cfg.fish_length_px ** 2
     return float(np.median(cam.fish_areas))
 
+def _fish_width(cam:_Camera) -> float:
+    "One fish's width in `cam`'s frames (full resolution): the median of its recent one-fish detections; or None."
+    return float(np.median(cam.fish_widths)) if len(cam.fish_widths) >= FISH_AREA_SAMPLES[0] else None
+
 def _learn_fish_area(cam:_Camera, d:MotionDetections, cfg:DetectorConfig) -> None:
-    "Add the areas of `d`'s detections that are one fish long (0.8-1.2 L, unpadded) to `cam`'s recent fish areas."
+    "Add the areas and widths of `d`'s detections that are one fish long (0.8-1.2 L, unpadded) to `cam`'s recent ones."
     L, pad = cfg.fish_length_px, 2 * cfg.padding * cfg.fish_length_px
     long = np.maximum(d.xyxy[:, 2] - d.xyxy[:, 0], d.xyxy[:, 3] - d.xyxy[:, 1]) - pad
-    cam.fish_areas.extend(d.areas[(long >= 0.8 * L) & (long <= 1.2 * L) & ~d.oversized].tolist())
-    del cam.fish_areas[:-FISH_AREA_SAMPLES[1]]
+    one = np.flatnonzero((long >= 0.8 * L) & (long <= 1.2 * L) & ~d.oversized)
+    cam.fish_areas.extend(d.areas[one].tolist())
+    cam.fish_widths.extend(_shape(_moment_sums(d.masks[i].view(np.uint8))).short for i in one.tolist())
+    del cam.fish_areas[:-FISH_AREA_SAMPLES[1]], cam.fish_widths[:-FISH_AREA_SAMPLES[1]]
 
 def _report_scene(cam:_Camera, camera_id:str, frame_index:int, share, oversized_areas, cfg:DetectorConfig) -> None:
     """The one report of what is no fish, once per stretch of frames: a frame mostly foreground (`share`, or None),
@@ -664,7 +692,7 @@ def _report_scene(cam:_Camera, camera_id:str, frame_index:int, share, oversized_
                       "switched on, a hand in the tank, or another video under this camera id? If the camera changed, "
                       f"call reset({camera_id!r}) and warm_up again.", stacklevel=3)
 
-# %% ../nbs/02_detect.ipynb #84fc23a0
+# %% ../nbs/02_detect.ipynb #807fdef4
 @patch
 def detect(self:MOG2Detector,
            frame:np.ndarray,  # one uint8 frame, (h, w) grayscale or (h, w, 3) BGR
@@ -694,7 +722,8 @@ def detect(self:MOG2Detector,
     share = cv2.countNonZero(fg) / fg.size
     big = share > self.config.max_foreground   # not fish: a scene change, a light switched on, another video, a hand
     if big: d = MotionDetections.empty(frame.shape[:2]); cam.carry.clear()
-    else: d = foreground_to_detections(fg, self.config, frame.shape[:2], _fish_area(cam, self.config), cam.carry)
+    else: d = foreground_to_detections(fg, self.config, frame.shape[:2], _fish_area(cam, self.config), cam.carry,
+                                       _fish_width(cam))
     _report_scene(cam, camera_id, frame_index, share if big else None, d.areas[d.oversized], self.config)
     if not big: _learn_fish_area(cam, d, self.config)
     d.camera_id, d.frame_index = str(camera_id), int(frame_index)
