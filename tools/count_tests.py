@@ -25,7 +25,8 @@ def main(log_path, flags=""):
         if m:
             done.setdefault(m[1], []).append(m[2])
             if float(m[3]) >= SLOW_S: slow.append((float(m[3]), m[1], m[2]))
-    started = [Path(l.split(" ", 1)[1].strip()) for l in log if l.startswith("Starting ")]
+    # two workers may print their "Starting <notebook>" on one line ("Starting a.ipynbStarting b.ipynb"): find each
+    started = list(dict.fromkeys(Path(p) for l in log for p in re.findall(r"Starting (\S+?\.ipynb)", l)))
     failed_nbs = set()
     if "nbdev Tests Failed On The Following Notebooks" in "\n".join(log):
         tail = "\n".join(log).split("nbdev Tests Failed On The Following Notebooks", 1)[1]
