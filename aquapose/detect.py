@@ -18,11 +18,11 @@ from .core import paste_mask, as_boxes, Detection, FrameSegmentation, draw_overl
 __all__ = ['SHADOW_VALUE', 'DROP_SHADOWS_ABOVE', 'FLICKER_ROWS', 'FLICKER_MIN_GAIN', 'FLICKER_REFERENCE_RATE', 'GAIN_SPLIT_PX',
            'CELLS_PER_FISH', 'MIN_COMPONENT_SHARE', 'FRAGMENT_AREA', 'MAX_MERGE_GAP', 'MIN_BLOB_SHARE', 'CORE_VALUE',
            'CORE_CLOSE', 'MIN_CORE', 'ONE_FISH_LONG', 'ONE_FISH_AREA', 'SPLIT_LONG', 'FISH_PER_SPLIT_AREA', 'MAX_PARTS',
-           'ATTACH', 'OWN_FISH_AREA', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES', 'FULL_SCORE_AREA',
-           'MIN_AREA_OF_FISH', 'SIDE_BY_SIDE', 'SIDE_PART', 'PREVIOUS_SEED', 'PREVIOUS_PART', 'PREVIOUS_LONG',
-           'PREVIOUS_FRAMES', 'PAIR_AREA', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections', 'MOG2Detector',
-           'foreground_to_detections', 'FishLengthEstimate', 'estimate_fish_length', 'run_on_rig', 'detections_overlay',
-           'detector_panel']
+           'ATTACH', 'OWN_FISH_AREA', 'DARK_PART', 'FISH_AREA_SHARE', 'ONE_FISH_BLOB_AREA', 'FISH_AREA_SAMPLES',
+           'FULL_SCORE_AREA', 'MIN_AREA_OF_FISH', 'SIDE_BY_SIDE', 'SIDE_PART', 'PREVIOUS_SEED', 'PREVIOUS_PART',
+           'PREVIOUS_LONG', 'PREVIOUS_FRAMES', 'PAIR_AREA', 'LENGTH_WARN_FACTOR', 'DetectorConfig', 'MotionDetections',
+           'MOG2Detector', 'foreground_to_detections', 'FishLengthEstimate', 'estimate_fish_length', 'run_on_rig',
+           'detections_overlay', 'detector_panel']
 
 # %% ../nbs/02_detect.ipynb #8cf6fa36
 @dataclass
@@ -278,7 +278,7 @@ class MOG2Detector:
         if c.learning_rate >= 0: return c.learning_rate
         return 1.0 / c.history if cam.n_seen >= c.history or cam.warmed else -1.0
 
-# %% ../nbs/02_detect.ipynb #ab25f7f0
+# %% ../nbs/02_detect.ipynb #df573f5c
 CELLS_PER_FISH = 20            # the foreground is pooled into square cells of about 1/20 of a fish length
 MIN_COMPONENT_SHARE = 0.125    # connected cells are kept from this share of `min_area` on (fragments are merged later)
 FRAGMENT_AREA = 0.1            # a blob smaller than this (in L**2) is a fragment that joins its nearest neighbour
@@ -294,6 +294,7 @@ FISH_PER_SPLIT_AREA = 1.2      # a core over `split_above` fish areas holds roun
 MAX_PARTS = 20                 # a blob is cut into at most this many fish
 ATTACH = 0.2                   # shadow pixels within this (in L) of a core belong to its fish ...
 OWN_FISH_AREA = 0.5            # ... further ones, in a patch of at least this many fish areas, are a dark fish
+DARK_PART = 0.25               # ... and in a blob of several fish, a patch of this many, if its fish is too big
 FISH_AREA_SHARE = 0.12         # the area of one fish (in L**2) until a camera has learnt its own
 ONE_FISH_BLOB_AREA = 1.3       # a blob of one component, under this many fish areas and ONE_FISH_LONG, is not split
 FISH_AREA_SAMPLES = (20, 300)  # a camera's fish area: median of its last 300 one-fish detections, from 20 on
@@ -447,7 +448,7 @@ def _cut(ys:np.ndarray, xs:np.ndarray, k:int) -> np.ndarray:
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     return cv2.kmeans(np.stack([xs, ys], 1).astype(np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[1].ravel()
 
-# %% ../nbs/02_detect.ipynb #fbba940f
+# %% ../nbs/02_detect.ipynb #591526b0
 def _nearest_seed(seed_img:np.ndarray,  # int32: each seed pixel's fish (from 1), 0 elsewhere
                   m:np.ndarray,         # 0/1 uint8: the blob's pixels
                  ) -> tuple:
@@ -499,9 +500,17 @@ def _split_blob(m:np.ndarray,         # 0/1 uint8: the blob's own pixels in its 
     far = ((dist > ATTACH * L) & (m > 0)).view(np.uint8)
     if cv2.countNonZero(far):                                              # a dark fish away from every core
         nf, fl, st, _ = _components(far)
+        sizes = None                                                       # each fish's pixels, when needed
         for j in range(1, nf):
-            if st[j, cv2.CC_STAT_AREA] >= OWN_FISH_AREA * fish_area:
+            a = int(st[j, cv2.CC_STAT_AREA])
+            if a >= OWN_FISH_AREA * fish_area:
                 n_fish += 1; owner[fl == j] = n_fish
+            elif a >= DARK_PART * fish_area and not one_fish:              # a smaller one, in a blob of several
+                if sizes is None: sizes = np.bincount(owner.ravel(), minlength=n_fish + 1).tolist()
+                on = fl == j
+                p = int(np.bincount(owner[on]).argmax())                   # the fish it would belong to
+                if sizes[p] > ONE_FISH_BLOB_AREA * fish_area and sizes[p] - a >= MIN_AREA_OF_FISH * fish_area:
+                    n_fish += 1; owner[on] = n_fish; sizes[p] -= a; sizes.append(a)   # too much for one fish
     if n_fish == 1: return [m]
     return [(owner == p).view(np.uint8) for p in range(1, n_fish + 1)]
 
